@@ -1,0 +1,64 @@
+"""Every environment variable the project reads, in one place.
+
+Nothing here touches the disk or the network: `Settings.from_env()` only reads
+`os.environ`. The README's settings table mirrors this module.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Knowledge base (SQLAlchemy URL). Default: a SQLite file under the git-ignored var/.
+    database_url: str = f"sqlite:///{VAR_DIR / 'knowledge.db'}"
+    # Rasa's tracker store; read by endpoints.yml through the same variable name.
+    tracker_store_url: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    # Where the gateway finds Rasa (REST channel + /status) and the action server (/health).
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    # The gateway: the one public entry.
+    gateway_host: str = "0.0.0.0"
+    gateway_port: int = 8000
+    # Longest chat message accepted by the gateway, in characters.
+    max_message_chars: int = 1000
+    # Seconds the gateway waits for Rasa before answering 503.
+    rasa_timeout_seconds: int = 30
+    # Where citizens are sent when the bot does not know.
+    national_portal_url: str = "https://dichvucong.gov.vn"
+    city_portal_url: str = "https://dichvucong.hue.gov.vn"
+    national_hotline: str = "18001096"
+    city_hotline: str = "1022"
+    # Secret for signing staff sessions (admin/review); required only by those sub-apps.
+    session_secret: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ.get
+        base = cls()
+        return replace(
+            base,
+            database_url=env("DATABASE_URL") or base.database_url,
+            tracker_store_url=env("TRACKER_STORE_URL") or base.tracker_store_url,
+            rasa_url=(env("RASA_URL") or base.rasa_url).rstrip("/"),
+            action_server_url=(env("ACTION_SERVER_URL") or base.action_server_url).rstrip("/"),
+            gateway_host=env("GATEWAY_HOST") or base.gateway_host,
+            gateway_port=_int("GATEWAY_PORT", base.gateway_port),
+            max_message_chars=_int("MAX_MESSAGE_CHARS", base.max_message_chars),
+            rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
+            national_portal_url=env("NATIONAL_PORTAL_URL") or base.national_portal_url,
+            city_portal_url=env("CITY_PORTAL_URL") or base.city_portal_url,
+            national_hotline=env("NATIONAL_HOTLINE") or base.national_hotline,
+            city_hotline=env("CITY_HOTLINE") or base.city_hotline,
+            session_secret=env("SESSION_SECRET") or "",
+        )
