@@ -1,0 +1,129 @@
+"""End to end: start the action server, Rasa and the gateway for real and chat over HTTP.
+
+Uses the trained model at models/hue.tar.gz (`make test` trains it once) and its own temporary
+knowledge base and tracker store, on ports that do not clash with `make run`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.stack import Stack, stack_environment
+from knowledge.settings import PROJECT_ROOT, Settings
+
+MODEL = PROJECT_ROOT / "models" / "hue.tar.gz"
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    var = tmp_path_factory.mktemp("e2e")
+    settings = replace(
+        Settings(),
+        database_url=f"sqlite:///{var / 'knowledge.db'}",
+        tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
+        rasa_url="http://127.0.0.1:15005",
+        action_server_url="http://127.0.0.1:15055",
+        gateway_host="127.0.0.1",
+        gateway_port=18000,
+    )
+    env = stack_environment(settings)
+    for command in ("init", "seed"):
+        subprocess.run([sys.executable, "-m", "knowledge", command], cwd=PROJECT_ROOT, env=env, check=True,
+                       capture_output=True)
+    running = Stack(settings, MODEL, log_dir=var / "log")
+    running.start()
+    try:
+        running.wait_ready(progress=lambda _: None)
+        yield running
+    finally:
+        running.stop()
+
+
+def _post(stack: Stack, path: str, payload: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{stack.settings.gateway_port}{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _chat(stack: Stack, sender: str, message: str) -> str:
+    status, body = _post(stack, "/api/chat", {"sender": sender, "message": message})
+    assert status == 200, body
+    return "\n".join(m.get("text") or "" for m in body["messages"])
+
+
+def test_health_reports_all_three_up(stack):
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack.settings.gateway_port}/healthz", timeout=10) as r:
+        assert r.status == 200
+        assert json.loads(r.read()) == {"gateway": "ok", "rasa": "ok", "actions": "ok"}
+
+
+def test_birth_registration_documents_without_diacritics(stack):
+    sender = uuid.uuid4().hex
+    answer = _chat(stack, sender, "lam giay khai sinh can giay to gi")
+    assert "Giấy chứng sinh" in answer
+    assert "1.001193" in answer
+    assert "https://dichvucong.gov.vn/" in answer
+    # The follow-up keeps the birth registration in focus.
+    fee = _chat(stack, sender, "lệ phí bao nhiêu?")
+    assert "1.001193" in fee
+    assert "Miễn phí" in fee
+
+
+def test_naming_another_procedure_replaces_the_first(stack):
+    sender = uuid.uuid4().hex
+    assert "1.001193" in _chat(stack, sender, "đăng ký khai sinh cần giấy tờ gì")
+    answer = _chat(stack, sender, "còn đăng ký kết hôn thì cần giấy tờ gì")
+    assert "1.000894" in answer
+    assert "1.001193" not in answer
+
+
+def test_english_question_gets_an_english_answer_from_the_same_record(stack):
+    answer = _chat(stack, uuid.uuid4().hex, "What documents do I need for marriage registration?")
+    assert "1.000894" in answer
+    assert "https://dichvucong.gov.vn/" in answer
+
+
+def test_ward_question_names_the_ward_service_point(stack):
+    answer = _chat(stack, uuid.uuid4().hex, "UBND phường Thuận An ở đâu?")
+    assert "Thuận An" in answer
+
+
+def test_unknown_question_admits_and_points_to_the_portal_and_hotline(stack):
+    answer = _chat(stack, uuid.uuid4().hex, "abc xyz linh tinh")
+    assert stack.settings.national_portal_url in answer
+    assert stack.settings.city_hotline in answer
+
+
+def test_personal_data_never_reaches_the_tracker_store(stack):
+    sender = uuid.uuid4().hex
+    _chat(stack, sender, "số tôi là 0912345678, email an.nguyen@example.com, cccd 046201001234, làm khai sinh")
+    tracker_db = Path(stack.settings.tracker_store_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(tracker_db) as connection:
+        stored = " ".join(row[0] for row in connection.execute("SELECT data FROM events"))
+    assert "0912345678" not in stored
+    assert "an.nguyen@example.com" not in stored
+    assert "046201001234" not in stored
+
+
+def test_bad_input_is_refused_with_a_clear_error(stack):
+    status, body = _post(stack, "/api/chat", {"sender": "abc", "message": ""})
+    assert status == 400
+    assert body["error"]
