@@ -27,11 +27,17 @@ class Settings:
     # Where the gateway finds Rasa (REST channel + /status) and the action server (/health).
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
+    # Port `python -m actions.serve` listens on (always 127.0.0.1).
+    action_server_port: int = 5055
+    # Seconds between cheap checks whether the procedures table changed (the action server's search index).
+    index_refresh_seconds: int = 30
     # The gateway: the one public entry.
     gateway_host: str = "0.0.0.0"
     gateway_port: int = 8000
     # Longest chat message accepted by the gateway, in characters.
     max_message_chars: int = 1000
+    # Largest request body the gateway reads, in bytes (bigger bodies get 413).
+    max_request_bytes: int = 16 * 1024
     # Seconds the gateway waits for Rasa before answering 503.
     rasa_timeout_seconds: int = 30
     # Where citizens are sent when the bot does not know.
@@ -52,9 +58,12 @@ class Settings:
             tracker_store_url=env("TRACKER_STORE_URL") or base.tracker_store_url,
             rasa_url=(env("RASA_URL") or base.rasa_url).rstrip("/"),
             action_server_url=(env("ACTION_SERVER_URL") or base.action_server_url).rstrip("/"),
+            action_server_port=_int("ACTION_SERVER_PORT", base.action_server_port),
+            index_refresh_seconds=_int("INDEX_REFRESH_SECONDS", base.index_refresh_seconds),
             gateway_host=env("GATEWAY_HOST") or base.gateway_host,
             gateway_port=_int("GATEWAY_PORT", base.gateway_port),
             max_message_chars=_int("MAX_MESSAGE_CHARS", base.max_message_chars),
+            max_request_bytes=_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
             national_portal_url=env("NATIONAL_PORTAL_URL") or base.national_portal_url,
             city_portal_url=env("CITY_PORTAL_URL") or base.city_portal_url,

@@ -1,0 +1,29 @@
+"""Every URL of the gateway, by name. Views stay in bot/views/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.views.chat import chat
+from bot.views.feedback import feedback
+from bot.views.health import healthz
+from bot.views.pages import index
+from knowledge.settings import Settings
+
+STATIC_DIR = Path(__file__).with_name("static")
+
+
+def setup_routes(app: web.Application, settings: Settings) -> None:
+    app.router.add_get("/", index, name="index")
+    app.router.add_post("/api/chat", chat, name="chat")
+    app.router.add_post("/api/feedback", feedback, name="feedback")
+    app.router.add_get("/healthz", healthz, name="healthz")
+    app.router.add_static("/static/", STATIC_DIR, name="static", append_version=True)
+
+    # Staff sub-apps, each with its own middlewares (login, roles, CSRF) and templates.
+    # They arrive with their issues; mount them here:
+    #   app.add_subapp("/admin/", create_admin_app(settings))
+    #   app.add_subapp("/review/", create_review_app(settings))
+    # Note: the root app's client_max_size (settings.max_request_bytes) applies to sub-apps too;
+    # an upload view that needs more can read `request.clone(client_max_size=...)`.

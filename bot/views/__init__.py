@@ -1,0 +1,1 @@
+"""Thin request handlers: check input, call one function, shape the answer."""

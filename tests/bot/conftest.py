@@ -1,0 +1,89 @@
+"""Fixtures for the gateway: a fake Rasa (and action server) that records what it receives,
+settings pointing at it with a temporary SQLite knowledge base, and a client of the real app."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from knowledge.db import make_engine
+from knowledge.models import Base
+from knowledge.settings import Settings
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's REST channel, its "/" greeting and the action server's /health on one test server."""
+
+    received: list[dict] = field(default_factory=list)
+    replies: list | None = None  # None: echo the message back with one button
+    status: int = 200
+    delay: float = 0.0
+    url: str = ""
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/", self.hello)
+        app.router.add_get("/health", self.health)
+        return app
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append(body)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.status != 200:
+            return web.Response(status=self.status, text="boom")
+        replies = self.replies
+        if replies is None:
+            replies = [
+                {
+                    "recipient_id": body["sender"],
+                    "text": f"Bạn hỏi: {body['message']}",
+                    "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}],
+                }
+            ]
+        return web.json_response(replies)
+
+    async def hello(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: 3.6.21")
+
+    async def health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+
+@pytest.fixture
+async def fake_rasa(aiohttp_server) -> FakeRasa:
+    fake = FakeRasa()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def test_settings(tmp_path, fake_rasa) -> Settings:
+    database_url = f"sqlite:///{tmp_path / 'knowledge.db'}"
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return replace(
+        Settings(),
+        database_url=database_url,
+        rasa_url=fake_rasa.url,
+        action_server_url=fake_rasa.url,
+        rasa_timeout_seconds=1,
+    )
+
+
+@pytest.fixture
+async def client(aiohttp_client, test_settings):
+    return await aiohttp_client(create_app(test_settings))
+
+
+@pytest.fixture
+def sender() -> str:
+    return "3f1c2b9e-7d4a-4c1e-9a57-2f0c6b8d1e42"

@@ -1,0 +1,211 @@
+"""POST /api/chat: what reaches Rasa, what the browser gets back, and what is refused."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import replace
+
+import pytest
+from aiohttp.test_utils import unused_port
+
+from bot.app import create_app
+
+
+async def chat(client, payload, **kwargs):
+    response = await client.post("/api/chat", json=payload, **kwargs)
+    return response.status, await response.json()
+
+
+async def test_message_goes_to_rasa_with_a_gateway_owned_sender(client, fake_rasa, sender):
+    status, body = await chat(client, {"sender": sender, "message": "làm giấy khai sinh"})
+    assert status == 200
+    assert fake_rasa.received == [{"sender": f"web-{sender}", "message": "làm giấy khai sinh"}]
+    assert body == {
+        "messages": [{"text": "Bạn hỏi: làm giấy khai sinh", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}]}]
+    }
+
+
+async def test_personal_data_is_redacted_before_rasa(client, fake_rasa, sender):
+    message = "tôi tên An, sđt 0912 345 678, cccd 046201001234, email an.nguyen@example.com, làm khai sinh"
+    status, _ = await chat(client, {"sender": sender, "message": message})
+    assert status == 200
+    forwarded = fake_rasa.received[0]["message"]
+    for personal in ("0912 345 678", "046201001234", "an.nguyen@example.com"):
+        assert personal not in forwarded
+    for placeholder in ("[số điện thoại]", "[số giấy tờ]", "[email]"):
+        assert placeholder in forwarded
+    assert "làm khai sinh" in forwarded
+
+
+async def test_decomposed_vietnamese_is_normalised_to_nfc(client, fake_rasa, sender):
+    composed = unicodedata.normalize("NFC", "lệ phí khai sinh")
+    await chat(client, {"sender": sender, "message": unicodedata.normalize("NFD", composed)})
+    assert fake_rasa.received[0]["message"] == composed
+
+
+async def test_script_tags_are_forwarded_as_text_and_returned_as_json_text(client, fake_rasa, sender):
+    attack = "<script>alert(1)</script>"
+    response = await client.post("/api/chat", json={"sender": sender, "message": attack})
+    assert response.status == 200
+    assert response.content_type == "application/json"
+    assert fake_rasa.received[0]["message"] == attack
+    body = await response.json()
+    assert body["messages"][0]["text"] == f"Bạn hỏi: {attack}"  # data, rendered by textContent in chat.js
+
+
+async def test_sql_fragment_passes_through_as_plain_text(client, fake_rasa, sender):
+    text = "'; DROP TABLE procedures; --"
+    status, _ = await chat(client, {"sender": sender, "message": text})
+    assert status == 200
+    assert fake_rasa.received[0]["message"] == text
+
+
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"sender": "abc", "message": ""}, "empty_message"),
+        ({"sender": "abc", "message": "   \n\t "}, "empty_message"),
+        ({"sender": "abc", "message": "/"}, "empty_message"),
+        ({"sender": "abc"}, "missing_message"),
+        ({"sender": "abc", "message": "a" * 1001}, "too_long"),
+        ({"sender": "abc", "message": "khai\x00sinh"}, "control_characters"),
+        ({"sender": "abc", "message": "\x1b[31mred"}, "control_characters"),
+        ({"sender": "abc", "message": "\ud800"}, "control_characters"),
+        ({"sender": "abc", "message": 42}, "wrong_type"),
+        ({"sender": "abc", "message": ["khai sinh"]}, "wrong_type"),
+        ({"sender": "", "message": "xin chào"}, "bad_sender"),
+        ({"sender": "a" * 61, "message": "xin chào"}, "bad_sender"),
+        ({"sender": "../rasa", "message": "xin chào"}, "bad_sender"),
+        ({"sender": "abc\n", "message": "xin chào"}, "bad_sender"),
+        ({"sender": 123, "message": "xin chào"}, "bad_sender"),
+        ({"message": "xin chào"}, "bad_sender"),
+    ],
+)
+async def test_bad_input_is_refused_and_nothing_is_forwarded(client, fake_rasa, payload, code):
+    status, body = await chat(client, payload)
+    assert status == 400
+    assert body["code"] == code
+    assert " / " in body["error"]  # Vietnamese / English
+    assert fake_rasa.received == []
+
+
+async def test_the_limit_is_exactly_max_message_chars(client, fake_rasa, sender):
+    status, _ = await chat(client, {"sender": sender, "message": "a" * 1000})
+    assert status == 200
+    status, body = await chat(client, {"sender": sender, "message": "a" * 1001})
+    assert (status, body["code"]) == (400, "too_long")
+    assert "1000" in body["error"]
+    assert len(fake_rasa.received) == 1
+
+
+@pytest.mark.parametrize(
+    "data, headers, code",
+    [
+        ('{"sender": "abc", "message": "hi"', {"Content-Type": "application/json"}, "malformed_json"),
+        (b'{"sender": "abc", "message": "\xff"}', {"Content-Type": "application/json"}, "malformed_json"),
+        ('[{"sender": "abc", "message": "hi"}]', {"Content-Type": "application/json"}, "not_object"),
+        ('"hi"', {"Content-Type": "application/json"}, "not_object"),
+        ("[" * 15_000, {"Content-Type": "application/json"}, "malformed_json"),
+        ('{"sender": "abc", "message": "hi"}', {"Content-Type": "text/plain"}, "wrong_content_type"),
+        ("sender=abc&message=hi", {"Content-Type": "application/x-www-form-urlencoded"}, "wrong_content_type"),
+    ],
+)
+async def test_unreadable_bodies_are_refused(client, fake_rasa, data, headers, code):
+    response = await client.post("/api/chat", data=data, headers=headers)
+    assert response.status == 400
+    assert (await response.json())["code"] == code
+    assert fake_rasa.received == []
+
+
+async def test_oversized_body_gets_413_json(client, fake_rasa, sender):
+    body = json.dumps({"sender": sender, "message": "a" * 20_000})
+    response = await client.post("/api/chat", data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 413
+    assert (await response.json())["code"] == "too_large"
+    assert fake_rasa.received == []
+
+
+@pytest.mark.parametrize(
+    "typed, forwarded",
+    [
+        ("/ask_fee", "/ask_fee"),
+        ("/greet", "/greet"),
+        ('/choose_procedure{"procedure_code":"1.001193"}', '/choose_procedure{"procedure_code":"1.001193"}'),
+        ('/choose_procedure{"procedure_code": "1.001193"}', '/choose_procedure{"procedure_code":"1.001193"}'),
+        # Not allowed: sent as plain words, without the slash.
+        ("/restart", "restart"),
+        ("/session_start", "session_start"),
+        ('/ask_fee{"procedure_code": ["x"]}', 'ask_fee{"procedure_code": ["x"]}'),
+        ('/ask_fee{"Bad Name": "x"}', 'ask_fee{"Bad Name": "x"}'),
+        ("/ask_fee{not json}", "ask_fee{not json}"),
+        ("/ask_fee please", "ask_fee please"),
+        ("//ask_fee", "ask_fee"),
+        ("/ /ask_fee", "ask_fee"),
+        ('/nlu_fallback{"x":1}', 'nlu_fallback{"x":1}'),
+        ("lệ phí /ask_fee", "lệ phí /ask_fee"),
+    ],
+)
+async def test_only_allowed_intent_payloads_reach_rasa_as_intents(client, fake_rasa, sender, typed, forwarded):
+    status, _ = await chat(client, {"sender": sender, "message": typed})
+    assert status == 200
+    assert fake_rasa.received[0]["message"] == forwarded
+
+
+async def test_personal_data_inside_a_payload_is_redacted(client, fake_rasa, sender):
+    await chat(client, {"sender": sender, "message": '/ask_fee{"procedure": "gọi 0912345678"}'})
+    forwarded = fake_rasa.received[0]["message"]
+    assert forwarded.startswith("/ask_fee{")
+    assert "0912345678" not in forwarded
+
+
+async def test_rasa_replies_keep_only_text_and_buttons(client, fake_rasa, sender):
+    fake_rasa.replies = [
+        {"recipient_id": "x", "text": "Xem https://dichvucong.gov.vn", "image": "http://evil.example/x.png"},
+        {"recipient_id": "x", "custom": {"html": "<b>x</b>"}},
+        {"recipient_id": "x", "buttons": [{"title": "Có", "payload": "/affirm"}, {"title": 1}, "junk"]},
+        "not a message",
+    ]
+    status, body = await chat(client, {"sender": sender, "message": "xin chào"})
+    assert status == 200
+    assert body == {
+        "messages": [
+            {"text": "Xem https://dichvucong.gov.vn", "buttons": []},
+            {"text": "", "buttons": [{"title": "Có", "payload": "/affirm"}]},
+        ]
+    }
+
+
+@pytest.mark.parametrize("status", [500, 502, 404])
+async def test_rasa_errors_give_a_polite_503(client, fake_rasa, sender, status):
+    fake_rasa.status = status
+    response = await client.post("/api/chat", json={"sender": sender, "message": "xin chào"})
+    assert response.status == 503
+    body = await response.json()
+    assert body["code"] == "rasa_unavailable"
+    assert "Xin lỗi" in body["error"]
+
+
+async def test_rasa_timeout_gives_503(client, fake_rasa, sender):
+    fake_rasa.delay = 1.5  # test settings wait 1 s
+    response = await client.post("/api/chat", json={"sender": sender, "message": "xin chào"})
+    assert response.status == 503
+
+
+async def test_rasa_down_gives_503(aiohttp_client, test_settings, sender):
+    settings = replace(test_settings, rasa_url=f"http://127.0.0.1:{unused_port()}")
+    client = await aiohttp_client(create_app(settings))
+    response = await client.post("/api/chat", json={"sender": sender, "message": "xin chào"})
+    assert response.status == 503
+    assert (await response.json())["code"] == "rasa_unavailable"
+
+
+async def test_get_on_the_api_is_a_json_405(client):
+    response = await client.get("/api/chat")
+    assert response.status == 405
+    assert (await response.json())["code"] == "method_not_allowed"
+
+
+async def test_unknown_api_path_is_a_json_404(client):
+    response = await client.post("/api/nothing", json={})
+    assert response.status == 404
+    assert (await response.json())["code"] == "not_found"

@@ -1,0 +1,77 @@
+"""POST /api/feedback: ratings land in the knowledge base, redacted; bad input is refused."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from knowledge.db import make_engine, make_session_factory
+from knowledge.models import Feedback
+
+
+def stored_feedback(settings) -> list[Feedback]:
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return list(session.execute(sa.select(Feedback).order_by(Feedback.id)).scalars())
+    finally:
+        engine.dispose()
+
+
+async def test_feedback_is_stored_with_the_gateway_sender(client, test_settings, sender):
+    response = await client.post(
+        "/api/feedback",
+        json={"sender": sender, "message": "Lệ phí: Miễn phí", "helpful": True},
+    )
+    assert response.status == 201
+    [row] = stored_feedback(test_settings)
+    assert (row.sender, row.message, row.helpful, row.comment) == (f"web-{sender}", "Lệ phí: Miễn phí", True, "")
+
+
+async def test_comment_and_message_are_redacted(client, test_settings, sender):
+    response = await client.post(
+        "/api/feedback",
+        json={
+            "sender": sender,
+            "message": "Gọi 0912345678 để hỏi",
+            "helpful": False,
+            "comment": "sai rồi, email tôi an.nguyen@example.com",
+        },
+    )
+    assert response.status == 201
+    [row] = stored_feedback(test_settings)
+    assert row.helpful is False
+    assert "0912345678" not in row.message and "[số điện thoại]" in row.message
+    assert "an.nguyen@example.com" not in row.comment and "[email]" in row.comment
+
+
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"message": "x", "helpful": True}, "bad_sender"),
+        ({"sender": "abc", "helpful": True}, "missing_message"),
+        ({"sender": "abc", "message": "  ", "helpful": True}, "empty_message"),
+        ({"sender": "abc", "message": "a" * 2001, "helpful": True}, "too_long"),
+        ({"sender": "abc", "message": "x"}, "missing_helpful"),
+        ({"sender": "abc", "message": "x", "helpful": "yes"}, "missing_helpful"),
+        ({"sender": "abc", "message": "x", "helpful": 1}, "missing_helpful"),
+        ({"sender": "abc", "message": "x", "helpful": True, "comment": 5}, "wrong_type"),
+        ({"sender": "abc", "message": "x", "helpful": True, "comment": "a" * 1001}, "too_long"),
+        ({"sender": "abc", "message": "x\x00", "helpful": True}, "control_characters"),
+    ],
+)
+async def test_bad_feedback_is_refused_and_not_stored(client, test_settings, payload, code):
+    response = await client.post("/api/feedback", json=payload)
+    assert response.status == 400
+    assert (await response.json())["code"] == code
+    assert stored_feedback(test_settings) == []
+
+
+async def test_rated_message_may_be_2000_characters(client, test_settings, sender):
+    response = await client.post("/api/feedback", json={"sender": sender, "message": "a" * 2000, "helpful": True})
+    assert response.status == 201
+
+
+async def test_feedback_needs_json(client, test_settings):
+    response = await client.post("/api/feedback", data="helpful=true", headers={"Content-Type": "text/plain"})
+    assert response.status == 400
+    assert (await response.json())["code"] == "wrong_content_type"
