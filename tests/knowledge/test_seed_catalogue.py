@@ -1,0 +1,130 @@
+"""The seed catalogue (knowledge/seed/procedures.yml): valid, complete enough, true to the national file."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.importers.national import iter_records
+from knowledge.records import canonical_record, validate_record
+from knowledge.text import fold
+
+PROJECT = Path(__file__).resolve().parents[2]
+SEED = PROJECT / "knowledge" / "seed" / "procedures.yml"
+NATIONAL = PROJECT / ".." / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+
+# The procedures the seed must cover (the national code chosen for each, or the local code of a record
+# written by hand because the 2026-07 national file has no such procedure).
+REQUIRED = {
+    # Hộ tịch
+    "1.001193": "đăng ký khai sinh", "1.000689": "khai sinh kết hợp nhận cha, mẹ, con",
+    "1.004884": "đăng ký lại khai sinh", "1.000894": "đăng ký kết hôn", "1.000656": "đăng ký khai tử",
+    "1.001022": "đăng ký nhận cha, mẹ, con", "1.004837": "đăng ký giám hộ", "1.004845": "chấm dứt giám hộ",
+    "1.004859": "thay đổi, cải chính, bổ sung thông tin hộ tịch", "1.004873": "xác nhận tình trạng hôn nhân",
+    "2.000635": "bản sao trích lục hộ tịch, bản sao Giấy khai sinh",
+    "2.000986": "liên thông khai sinh – thường trú – thẻ BHYT trẻ dưới 6 tuổi",
+    "local-lienthong-khaitu": "liên thông khai tử – xóa thường trú – mai táng phí",
+    # Chứng thực, lý lịch tư pháp
+    "2.000815": "chứng thực bản sao từ bản chính", "2.000884": "chứng thực chữ ký",
+    "2.001035": "chứng thực hợp đồng, giao dịch", "3.000333": "cấp Phiếu lý lịch tư pháp",
+    # Cư trú, căn cước, phương tiện
+    "1.004222": "đăng ký thường trú", "1.004194": "đăng ký tạm trú", "1.003677": "khai báo tạm vắng",
+    "1.003197": "xóa đăng ký thường trú", "1.010038": "tách hộ", "1.014061": "cấp thẻ căn cước",
+    "1.014063": "cấp đổi thẻ căn cước", "1.014064": "cấp lại thẻ căn cước", "1.001456": "cấp hộ chiếu phổ thông",
+    "3.000347": "đổi giấy phép lái xe", "3.000348": "cấp lại giấy phép lái xe", "1.013067": "đăng ký xe lần đầu",
+    # Kinh doanh, thuế
+    "1.001612": "đăng ký thành lập hộ kinh doanh", "2.000720": "thay đổi nội dung đăng ký hộ kinh doanh",
+    "1.001570": "tạm ngừng / tiếp tục kinh doanh", "1.001266": "chấm dứt hoạt động hộ kinh doanh",
+    "2.001583": "thành lập công ty TNHH một thành viên", "2.001610": "thành lập doanh nghiệp tư nhân",
+    "1.008498": "đăng ký thuế lần đầu cho cá nhân",
+    # Xây dựng
+    "1.013225": "giấy phép xây dựng nhà ở riêng lẻ", "1.013229": "giấy phép sửa chữa, cải tạo",
+    "1.013227": "gia hạn giấy phép xây dựng",
+    # Đất đai
+    "1.013978": "cấp Giấy chứng nhận lần đầu", "1.013831": "đăng ký biến động (chuyển nhượng, tặng cho, thừa kế)",
+    "1.012783": "cấp đổi Giấy chứng nhận", "1.012786": "cấp lại Giấy chứng nhận bị mất",
+    "1.013949": "chuyển mục đích sử dụng đất", "1.011441": "đăng ký thế chấp", "1.012784": "tách thửa, hợp thửa",
+    # Xã hội, lao động, bảo hiểm
+    "local-tro-cap-xa-hoi": "trợ cấp xã hội hàng tháng", "local-ho-tro-mai-tang": "hỗ trợ chi phí mai táng",
+    "local-muc-do-khuyet-tat": "xác định mức độ khuyết tật", "local-tro-cap-that-nghiep": "trợ cấp thất nghiệp",
+    "local-giay-phep-lao-dong": "giấy phép lao động cho người nước ngoài", "1.002759": "cấp lại, đổi thẻ BHYT",
+    # Y tế, giáo dục
+    "local-giay-phep-hanh-nghe-kcb": "giấy phép hành nghề khám bệnh, chữa bệnh",
+    "local-chuyen-truong": "chuyển trường học sinh trung học", "local-ban-sao-van-bang": "bản sao văn bằng từ sổ gốc",
+    # Văn hóa, du lịch, công thương, nông nghiệp, khoa học
+    "local-giay-phep-karaoke": "giấy phép kinh doanh karaoke", "local-the-huong-dan-vien": "thẻ hướng dẫn viên du lịch",
+    "local-thong-bao-le-hoi": "thông báo tổ chức lễ hội", "local-ban-le-ruou": "giấy phép bán lẻ rượu",
+    "local-attp-cong-thuong": "cơ sở đủ điều kiện ATTP (công thương)",
+    "2.001827": "cơ sở đủ điều kiện ATTP (nông, lâm, thủy sản)", "local-ban-le-thuoc-la": "bán lẻ sản phẩm thuốc lá",
+    "local-giay-phep-buu-chinh": "giấy phép bưu chính",
+}  # fmt: skip
+# National records whose document table the portal publishes broken (steps text in its place).
+NO_DOCUMENTS_PUBLISHED = {"1.002759"}
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[dict]:
+    return yaml.safe_load(SEED.read_text(encoding="utf-8"))
+
+
+def test_every_record_is_valid_and_codes_are_unique(seed):
+    for record in seed:
+        assert validate_record(record) == [], record["code"]
+        assert record == canonical_record(record), f"{record['code']} is not in canonical form"
+    codes = [record["code"] for record in seed]
+    assert len(codes) == len(set(codes))
+
+
+def test_facts_are_sourced_and_dated(seed):
+    for record in seed:
+        assert record["official_url"].startswith("https://"), record["code"]
+        assert record["verified_on"] == dt.date(2026, 11, 28).isoformat()
+        hand_written = not record["source_url"]
+        assert hand_written == record["code"].startswith("local-"), record["code"]
+        if hand_written:  # never guessed: no documents, fees or times invented
+            assert record["documents"] == [] and record["channels"] == [], record["code"]
+        else:
+            assert record["source_url"] == record["official_url"]
+            assert record["channels"], record["code"]
+            assert record["documents"] or record["code"] in NO_DOCUMENTS_PUBLISHED, record["code"]
+
+
+def test_aliases_are_what_citizens_say(seed):
+    owner: dict[str, str] = {}
+    for record in seed:
+        assert 3 <= len(record["aliases"]) <= 8, record["code"]
+        for alias in record["aliases"]:
+            key = fold(alias)
+            assert owner.setdefault(key, record["code"]) == record["code"], f"{alias!r} names two procedures"
+    aliases = {fold(a) for record in seed for a in record["aliases"]}
+    for colloquial in ("làm giấy khai sinh", "làm sổ đỏ", "sang tên sổ đỏ", "đổi bằng lái", "làm căn cước",
+                       "làm cccd", "đăng ký kết hôn", "giấy đăng ký kết hôn", "xin giấy phép xây nhà",
+                       "birth registration", "marriage registration"):
+        assert fold(colloquial) in aliases, colloquial
+
+
+def test_seed_covers_every_listed_procedure(seed):
+    codes = {record["code"] for record in seed}
+    assert set(REQUIRED) - codes == set()
+
+
+def test_seed_stays_small():
+    assert SEED.stat().st_size < 560_000  # ~500 KB: verbatim documents and fees of 63 procedures
+
+
+def test_national_codes_match_the_official_names(seed):
+    if not NATIONAL.is_file():
+        pytest.skip(f"../shared/tthc/{NATIONAL.name} absent: cannot compare with the national catalogue")
+    wanted = {record["code"]: record for record in seed if record["source_url"]}
+    official = {raw["ma_thu_tuc"]: raw for _, raw, _ in iter_records(NATIONAL) if raw and raw["ma_thu_tuc"] in wanted}
+    assert set(official) == set(wanted)
+    for code, record in wanted.items():
+        raw = official[code]
+        assert record["name"] == " ".join(raw["ten_thu_tuc"].split()), code
+        assert record["official_url"] == raw["detail_url"], code
+        assert record["decision_number"] == raw["so_quyet_dinh"].strip(), code
+    assert {c: wanted[c]["level"] for c in ("1.001193", "1.014061", "1.014063", "1.014064")} == dict.fromkeys(
+        ("1.001193", "1.014061", "1.014063", "1.014064"), "ward"
+    )
