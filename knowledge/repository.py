@@ -1,0 +1,210 @@
+"""Queries and writes on the knowledge base. Every function takes a Session; none opens a transaction:
+callers wrap writes in `with session.begin():`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge.models import AuditLog, Channel, Document, Office, Procedure, Ward
+from knowledge.records import (
+    CHANNEL_FIELDS,
+    DOCUMENT_FIELDS,
+    RECORD_FIELDS,
+    canonical_record,
+    procedure_to_record,
+    validate_record,
+)
+from knowledge.search import ProcedureIndex
+from knowledge.text import fold, words
+
+__all__ = [
+    "InvalidRecord", "UpsertResult", "get_procedure", "list_procedures", "upsert_procedure",
+    "procedure_to_record", "validate_record", "list_wards", "find_ward", "ward_names", "get_office",
+    "load_index",
+]  # fmt: skip
+
+
+class InvalidRecord(ValueError):
+    """A procedure record that cannot be stored; `errors` lists every problem."""
+
+    def __init__(self, code, errors: list[str]):
+        self.errors = errors
+        super().__init__(f"procedure {code!r}: " + "; ".join(errors))
+
+
+class UpsertResult(str):
+    """"created", "updated" or "unchanged" (compares equal to those strings), plus `kept_fields`: fields the
+    incoming record would have changed but that staff edited by hand, so they were kept."""
+
+    kept_fields: tuple[str, ...]
+
+    def __new__(cls, status: str, kept_fields: Iterable[str] = ()):
+        result = super().__new__(cls, status)
+        result.kept_fields = tuple(kept_fields)
+        return result
+
+    @property
+    def status(self) -> str:
+        return str(self)
+
+
+def _with_details(statement):
+    return statement.options(selectinload(Procedure.documents), selectinload(Procedure.channels))
+
+
+def get_procedure(session: Session, code: str) -> Procedure | None:
+    """The procedure with this national code, its documents and channels loaded."""
+    statement = _with_details(sa.select(Procedure).where(Procedure.code == str(code).strip()))
+    return session.execute(statement).scalar_one_or_none()
+
+
+def list_procedures(session: Session, *, with_details: bool = False) -> list[Procedure]:
+    """All procedures ordered by code; with documents and channels when `with_details`."""
+    statement = sa.select(Procedure).order_by(Procedure.code)
+    if with_details:
+        statement = _with_details(statement)
+    return list(session.execute(statement).scalars())
+
+
+def _apply(procedure: Procedure, record: dict, fields: Iterable[str]) -> None:
+    for name in fields:
+        value = record[name]
+        if name == "documents":
+            procedure.documents = [
+                Document(position=i, **{k: d[k] for k in DOCUMENT_FIELDS}) for i, d in enumerate(value)
+            ]
+        elif name == "channels":
+            procedure.channels = [
+                Channel(position=i, **{k: c[k] for k in CHANNEL_FIELDS}) for i, c in enumerate(value)
+            ]
+        elif name == "verified_on":
+            procedure.verified_on = dt.date.fromisoformat(value) if value else None
+        else:
+            setattr(procedure, name, value)
+
+
+def upsert_procedure(
+    session: Session,
+    record: dict,
+    actor: str,
+    overwrite_edited: bool = False,
+    mark_edited: bool = False,
+) -> UpsertResult:
+    """Create or update the procedure `record["code"]` and log the change in the audit log.
+
+    Fields missing from `record` are left as they are. Fields listed in the stored `edited_fields` (changed by
+    staff) are kept unless `overwrite_edited`; the result's `kept_fields` names those that differed. With
+    `mark_edited` (staff edits), the fields this call changes are added to `edited_fields`.
+    Raises InvalidRecord when the record is not valid.
+    """
+    errors = validate_record(record)
+    if errors:
+        raise InvalidRecord(record.get("code") if isinstance(record, dict) else None, errors)
+    incoming = canonical_record(record)
+    procedure = get_procedure(session, incoming["code"])
+    if procedure is None:
+        procedure = Procedure(code=incoming["code"], updated_by=actor)
+        _apply(procedure, incoming, RECORD_FIELDS)
+        procedure.edited_fields = incoming.get("edited_fields", [])
+        if mark_edited:
+            procedure.edited_fields = sorted(set(procedure.edited_fields) | (set(record) - {"code", "edited_fields"}))
+        session.add(procedure)
+        _audit(session, actor, "procedure.create", incoming["code"], None, procedure_to_record(procedure))
+        return UpsertResult("created")
+
+    before = procedure_to_record(procedure)
+    protected = set() if overwrite_edited else set(before["edited_fields"])
+    changed, kept = [], []
+    for name in RECORD_FIELDS[1:]:
+        if name not in record or incoming[name] == before[name]:
+            continue
+        (kept if name in protected else changed).append(name)
+    edited = set(incoming["edited_fields"]) if "edited_fields" in record else set(before["edited_fields"])
+    if overwrite_edited and "edited_fields" not in record:
+        edited -= set(changed)
+    if mark_edited:
+        edited |= set(changed)
+    if not changed and sorted(edited) == before["edited_fields"]:
+        return UpsertResult("unchanged", kept)
+    _apply(procedure, incoming, changed)
+    procedure.edited_fields = sorted(edited)
+    procedure.updated_by = actor
+    procedure.updated_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    _audit(session, actor, "procedure.update", incoming["code"], before, procedure_to_record(procedure))
+    return UpsertResult("updated", kept)
+
+
+def _audit(session: Session, actor: str, action: str, code: str, before, after) -> None:
+    session.add(AuditLog(actor=actor, action=action, target=f"procedure:{code}", before=before, after=after))
+
+
+def load_index(session: Session) -> ProcedureIndex:
+    """A search index over every procedure's name and aliases."""
+    rows = session.execute(
+        sa.select(Procedure.code, Procedure.name, Procedure.aliases, Procedure.level).order_by(Procedure.code)
+    )
+    return ProcedureIndex.build((code, name, aliases or [], level) for code, name, aliases, level in rows)
+
+
+# --- wards and offices -------------------------------------------------------------------------------------
+
+# Folded words that may precede a ward's name, abbreviations included ("P. Thuận An", "xa Phu Vang").
+_WARD_PREFIXES = re.compile(r"^(?:phuong|xa|thi tran|p|x|tt)\s+")
+
+
+def _ward_key(text: str) -> str:
+    return " ".join(words(fold(text)))
+
+
+def _bare(key: str) -> str:
+    return _WARD_PREFIXES.sub("", key)
+
+
+def ward_names(ward: Ward) -> list[str]:
+    """Every spelling that names `ward`: its name, the name without "Phường"/"Xã", and its old names."""
+    names = [ward.name, *(ward.old_names or [])]
+    bare = [re.sub(r"^(?:Phường|Xã|Thị trấn)\s+", "", n) for n in names]
+    return list(dict.fromkeys(names + bare))
+
+
+def list_wards(session: Session) -> list[Ward]:
+    return list(session.execute(sa.select(Ward).order_by(Ward.name)).scalars())
+
+
+def find_ward(session: Session, text: str) -> Ward | None:
+    """The ward `text` names, accents and case ignored: "phường Thuận An", "thuan an", "P. Thuận An", an old
+    name ("Phú Hội"), or a longer message that contains one of these. Current names win over old names."""
+    key = _ward_key(text)
+    if not key:
+        return None
+    wards = list_wards(session)
+    tables = []  # (key → ward) tables in order of preference
+    for use_old in (False, True):
+        full, bare = {}, {}
+        for ward in wards:
+            for name in (ward.old_names or []) if use_old else [ward.name]:
+                full.setdefault(_ward_key(name), ward)
+                bare.setdefault(_bare(_ward_key(name)), ward)
+        tables += [full, bare]
+    for table in tables:
+        if key in table:
+            return table[key]
+        if _bare(key) in table:
+            return table[_bare(key)]
+    padded = f" {key} "
+    for table in tables:
+        found = [k for k in table if f" {k} " in padded]
+        if found:
+            return table[max(found, key=len)]
+    return None
+
+
+def get_office(session: Session, ward_code: int | None) -> Office | None:
+    """The service point of a ward, or the city's own when `ward_code` is None."""
+    condition = Office.ward_code.is_(None) if ward_code is None else Office.ward_code == int(ward_code)
+    return session.execute(sa.select(Office).where(condition).order_by(Office.id).limit(1)).scalar_one_or_none()

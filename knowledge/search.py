@@ -1,0 +1,231 @@
+"""Find procedures by what a citizen types: accent-folded, abbreviations expanded, typo-tolerant, ranked.
+
+A query becomes content words (normalise → expand abbreviations → drop question/stop phrases → fold). Each
+procedure name and alias is prepared the same way when the index is built. A candidate's score (0..100) is
+the share of the query's words it contains (weighted by how rare each word is; a close spelling counts
+partly; when the citizen typed diacritics, the same letters with other tones, "ví"/"vì", count partly),
+minus a light penalty for words the candidate has and the query does not (so "đăng ký khai sinh" comes
+before "đăng ký khai sinh lưu động" unless the query says "lưu động"), minus a penalty for query word
+pairs not found side by side, minus a penalty when very many procedures match equally (one common word).
+An exact name or alias wins. Ties go to ward/city procedures, then to shorter names.
+The work per query on the whole catalogue is a few numpy operations over an inverted index.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.text import PhraseMatcher, detect_language, expand_abbreviations, fold, has_diacritics, load_data, words
+
+# Score at or above which the bot answers with the best candidate directly.
+CONFIDENT = 85.0
+# Score at or above which a candidate is worth offering as a choice.
+POSSIBLE = 60.0
+
+# Candidate words the query does not mention cost up to this much, the first ones most.
+_EXTRA_WORDS_PENALTY = 12.0
+_EXTRA_WORDS_SCALE = 6.0
+# Query word pairs not found side by side in the candidate cost up to this much.
+_ADJACENCY_PENALTY = 8.0
+_SHORTLIST = 64  # choices re-ranked with the adjacency adjustment
+_LEVEL_PENALTY = {"ward": 0.0, "city": 0.0, "ministry": 2.0, "other": 2.0}
+_FUZZY_MIN_LENGTH = 4  # shorter query words must match exactly
+_FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a misspelt word to count (partly)
+_FUZZY_WEIGHT = 0.8  # share of a word's weight a misspelling earns at best
+_OTHER_TONE_WEIGHT = 0.7  # share earned by the same letters with other diacritics
+_SPREAD_FREE = 16  # this many equally matching procedures cost nothing...
+_SPREAD_PENALTY = 4.0  # ...each doubling beyond costs this much
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    name: str
+    score: float
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    data = load_data("stopwords.yml")
+    vietnamese = PhraseMatcher(data.get("vietnamese") or [])
+    both = PhraseMatcher((data.get("vietnamese") or []) + (data.get("english") or []))
+    return vietnamese, both
+
+
+def _content_words(text: str, query: bool) -> list[str]:
+    expanded = expand_abbreviations(text)
+    vietnamese, both = _stop_matchers()
+    english = query and detect_language(text) == "en"
+    return words((both if english else vietnamese).sub(lambda _key: " ", expanded).lower())
+
+
+def accent_key(word: str) -> str:
+    """`word` with its tone mark moved to the end, so "hoà" and "hòa" compare equal but "ví" and "vì" not."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(ch for ch in decomposed if ch in _TONES)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES)) + tones
+
+
+def search_terms(text: str, *, query: bool = True) -> list[str]:
+    """The folded content words of a query (or, with query=False, of a procedure name or alias)."""
+    return [f for f in (fold(w) for w in _content_words(text, query)) if f]
+
+
+class ProcedureIndex:
+    """Search structure over (code, name, aliases, level) entries; build once, query many times."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, Sequence[str], str]]):
+        self.codes: list[str] = []
+        self.names: list[str] = []
+        levels: list[float] = []
+        choice_entry: list[int] = []
+        choice_tokens: list[list[str]] = []
+        choice_keys: list[set[str]] = []
+        self._exact: dict[str, list[int]] = {}  # a name or alias as prepared → its procedures
+        self._choice_pairs: list[frozenset] = []
+        for code, name, aliases, level in entries:
+            entry = len(self.codes)
+            self.codes.append(str(code))
+            self.names.append(name)
+            levels.append(_LEVEL_PENALTY.get(level, _LEVEL_PENALTY["other"]))
+            for text in [name, *(aliases or [])]:
+                accented = [w for w in _content_words(text, query=False) if fold(w)]
+                tokens = list(dict.fromkeys(fold(w) for w in accented))
+                if not tokens:
+                    continue
+                self._exact.setdefault(" ".join(tokens), []).append(entry)
+                choice_entry.append(entry)
+                choice_tokens.append(tokens)
+                choice_keys.append({accent_key(w) for w in accented})
+                self._choice_pairs.append(frozenset(zip(tokens, tokens[1:])))
+        self._by_code = {code: i for i, code in enumerate(self.codes)}
+        self._choice_entry = np.asarray(choice_entry, dtype=np.int64)
+        self._choice_size = np.asarray([len(t) for t in choice_tokens], dtype=np.float64)
+        self._level_penalty = np.asarray(levels, dtype=np.float64)
+        self._name_length = np.asarray([len(n) for n in self.names], dtype=np.float64)
+        self._vocabulary, self._postings = _inverted(choice_tokens)
+        self._token_id = {t: i for i, t in enumerate(self._vocabulary)}
+        keys, key_postings = _inverted(choice_keys)
+        self._key_postings = dict(zip(keys, key_postings))
+        total = max(len(choice_tokens), 1)
+        self._idf = [math.log(1 + total / len(p)) for p in self._postings]
+        self._unknown_idf = math.log(1 + total)
+        self._similar = functools.lru_cache(maxsize=4096)(self._similar_tokens)
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, str, Sequence[str], str]]) -> "ProcedureIndex":
+        return cls(entries)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _similar_tokens(self, token: str) -> tuple[tuple[int, float], ...]:
+        """Vocabulary ids close to `token` with a similarity 0..1; the word itself first when known."""
+        exact = self._token_id.get(token)
+        found = [(exact, 1.0)] if exact is not None else []
+        if len(token) >= _FUZZY_MIN_LENGTH and self._vocabulary:
+            for other, score, token_id in process.extract(
+                token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=4
+            ):
+                if token_id != exact and len(other) >= _FUZZY_MIN_LENGTH - 1:
+                    found.append((token_id, _FUZZY_WEIGHT * score / 100.0))
+        return tuple(found)
+
+    def search(self, query: str, limit: int = 5) -> list[Candidate]:
+        """Best candidates first; [] when the query has no content words or nothing matches at all."""
+        entry = self._by_code.get(query.strip().strip(".?!").strip())
+        if entry is not None:  # a procedure code, "1.001193"
+            return [Candidate(self.codes[entry], self.names[entry], 100.0)]
+        accented = {}
+        for word in _content_words(query, query=True):
+            accented.setdefault(fold(word), word)
+        accented.pop("", None)
+        tokens = list(accented)
+        if not tokens or not len(self._choice_entry) or limit < 1:
+            return []
+        strict = has_diacritics(query)
+        scored = self._score_choices(tokens, [accented[t] for t in tokens] if strict else None)
+        if scored is None:
+            return []
+        scores, coverage, canonical = scored
+        best = self._best_per_entry(scores, canonical)
+        full = len(set(self._choice_entry[coverage >= 0.999].tolist()))
+        spread = _SPREAD_PENALTY * math.log2(full / _SPREAD_FREE) if full > _SPREAD_FREE else 0.0
+        for entry in self._exact.get(" ".join(tokens), []):
+            best[entry] = 100.0 + spread  # an exact name or alias beats everything
+        ranked = sorted(best, key=lambda e: (-best[e], self._name_length[e], self.codes[e]))[:limit]
+        return [
+            Candidate(self.codes[e], self.names[e], round(min(max(best[e] - spread, 0.0), 100.0), 1))
+            for e in ranked
+            if best[e] - spread > 0
+        ]
+
+    def _score_choices(self, tokens: list[str], accented: list[str] | None):
+        """Per choice: score before adjacency, and weighted coverage; plus the query in vocabulary spelling.
+        With `accented` (the citizen typed diacritics), words with other diacritics count partly."""
+        size = len(self._choice_entry)
+        coverage = np.zeros(size)
+        matched_words = np.zeros(size)
+        total_weight = 0.0
+        used: set[int] = set()
+        canonical = []
+        for position, token in enumerate(tokens):
+            similar = self._similar(token)
+            weight = self._idf[similar[0][0]] if similar else self._unknown_idf
+            total_weight += weight
+            canonical.append(self._vocabulary[similar[0][0]] if similar else token)
+            token_cover = np.zeros(size)
+            factor = _OTHER_TONE_WEIGHT if accented else 1.0
+            for token_id, similarity in similar:
+                hits = self._postings[token_id]
+                token_cover[hits] = np.maximum(token_cover[hits], factor * similarity)
+                if token_id not in used:
+                    used.add(token_id)
+                    matched_words[hits] += 1
+            if accented:
+                # The same diacritics, or a name/alias written without any, count fully.
+                for key in {accent_key(accented[position]), token}:
+                    hits = self._key_postings.get(key)
+                    if hits is not None:
+                        token_cover[hits] = 1.0
+            coverage += weight * token_cover
+        if not used:
+            return None
+        coverage /= total_weight
+        extra = np.maximum(self._choice_size - matched_words, 0)
+        scores = 100.0 * coverage - _EXTRA_WORDS_PENALTY * (1.0 - np.exp(-extra / _EXTRA_WORDS_SCALE))
+        scores -= self._level_penalty[self._choice_entry]
+        return scores, coverage, canonical
+
+    def _best_per_entry(self, scores: np.ndarray, canonical: list[str]) -> dict[int, float]:
+        """Best score per procedure over the shortlisted choices, with the word-adjacency adjustment."""
+        shortlist = min(len(scores), _SHORTLIST)
+        top = np.argpartition(-scores, shortlist - 1)[:shortlist] if shortlist < len(scores) else range(len(scores))
+        pairs = set(zip(canonical, canonical[1:]))
+        best: dict[int, float] = {}
+        for choice in top:
+            score = float(scores[choice])
+            if pairs:
+                adjacent = len(pairs & self._choice_pairs[choice]) / len(pairs)
+                score -= _ADJACENCY_PENALTY * (1.0 - adjacent)
+            entry = int(self._choice_entry[choice])
+            if score > best.get(entry, -math.inf):
+                best[entry] = score
+        return best
+
+
+def _inverted(documents: Sequence[Iterable[str]]) -> tuple[list[str], list[np.ndarray]]:
+    """Terms and, for each, the indices of the documents containing it."""
+    postings: dict[str, list[int]] = {}
+    for index, terms in enumerate(documents):
+        for term in set(terms):
+            postings.setdefault(term, []).append(index)
+    terms = list(postings)
+    return terms, [np.asarray(postings[t], dtype=np.int64) for t in terms]

@@ -1,0 +1,57 @@
+"""Load the seed catalogue (knowledge/seed/*.yml: lists of canonical records) and Huế's wards and offices.
+
+Idempotent: a second run reports every procedure "unchanged"; fields staff edited are kept.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from sqlalchemy.orm import sessionmaker
+
+from knowledge.repository import upsert_procedure
+from knowledge.wards import sync_wards
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+ACTOR = "seed"
+_BATCH = 200  # records per transaction
+
+
+class SeedError(ValueError):
+    """A seed file that is not a list of records."""
+
+
+def read_seed_file(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        records = yaml.safe_load(handle) or []
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise SeedError(f"{path}: expected a YAML list of procedure records")
+    return records
+
+
+def seed(
+    session_factory: sessionmaker,
+    seed_dir: Path = SEED_DIR,
+    *,
+    progress: Callable[[str], None] = print,
+    wards: bool = True,
+) -> Counter:
+    """Upsert every record of seed_dir/*.yml, then the wards and offices; returns counts by outcome."""
+    counts: Counter = Counter()
+    for path in sorted(Path(seed_dir).glob("*.yml")):
+        records = read_seed_file(path)
+        for start in range(0, len(records), _BATCH):
+            with session_factory() as session, session.begin():
+                for record in records[start : start + _BATCH]:
+                    counts[str(upsert_procedure(session, record, actor=ACTOR))] += 1
+            progress(f"{path.name}: {min(start + _BATCH, len(records))}/{len(records)} procedures")
+    if wards:
+        with session_factory() as session, session.begin():
+            counts.update(sync_wards(session))
+        progress(
+            f"wards: {counts['wards_created']} created, {counts['wards_updated']} updated; "
+            f"offices: {counts['offices_created']} created, {counts['offices_updated']} completed"
+        )
+    return counts
