@@ -1,0 +1,7 @@
+"""Rasa SDK custom actions of the Huế assistant, one module per concern.
+
+resolve (which procedure), procedure_answers (overview, documents, fee, time, where, online, steps),
+choose (a picked candidate), offices (a ward's service point), fallback (unclear or out of scope),
+kb (engine and search index, built on first use), formatting (lists for response variables), serve.
+Nothing here connects or reads files at import.
+"""
