@@ -2,6 +2,7 @@
 
 resolve (which procedure), procedure_answers (overview, documents, fee, time, where, online, steps),
 choose (a picked candidate), offices (a ward's service point), fallback (unclear or out of scope),
+language (the language slot, through its custom mapping),
 kb (engine and search index, built on first use), formatting (lists for response variables), serve.
 Nothing here connects or reads files at import.
 """
