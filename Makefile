@@ -11,7 +11,9 @@ SEEDED := var/.seeded-$(shell echo "$${DATABASE_URL:-default}" | md5sum | cut -c
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
-TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+# The model depends on the data, the custom NLU components and the text tables they read.
+TRAINING_INPUTS := config.yml domain.yml knowledge/text.py knowledge/data/abbreviations.yml \
+	$(shell find data bot/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -67,7 +69,7 @@ train: setup $(MODEL) ## Train the Rasa model if config, domain, data or NLU com
 
 $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed $(SPACY_VI)
 	@echo "Training the Rasa model (a few minutes on 2 cores)…"
-	$(PY) -m rasa train --fixed-model-name hue --out models --quiet
+	$(PY) -m rasa train --force --fixed-model-name hue --out models --quiet
 	@touch $@
 
 validate: setup ## Check the Rasa data (domain, NLU, rules, stories)

@@ -5,9 +5,13 @@ procedure name and alias is prepared the same way when the index is built. A can
 the share of the query's words it contains (weighted by how rare each word is; a close spelling counts
 partly; when the citizen typed diacritics, the same letters with other tones, "ví"/"vì", count partly),
 minus a light penalty for words the candidate has and the query does not (so "đăng ký khai sinh" comes
-before "đăng ký khai sinh lưu động" unless the query says "lưu động"), minus a penalty for query word
-pairs not found side by side, minus a penalty when very many procedures match equally (one common word).
-An exact name or alias wins. Ties go to ward/city procedures, then to shorter names.
+before "đăng ký khai sinh lưu động" unless the query says "lưu động") and a second one for the share of the
+candidate's weight the query leaves unsaid (a long name with many qualifiers matching two words is a weaker
+fit than a short one), minus a penalty for query word pairs not found side by side, minus a penalty when
+very many procedures match equally (one common word). An alias is read together with its procedure's name
+(an alias says what citizens add to the official words: "khai sinh cho con" + "đăng ký"), but only its own
+words count as unsaid. Numbers compare by value ("mức độ 02" = "mức 2"). An exact name or alias wins.
+Levels closer to the citizen go first when scores tie: ward, then city, then ministry; then shorter names.
 The work per query on the whole catalogue is a few numpy operations over an inverted index.
 """
 from __future__ import annotations
@@ -21,7 +25,9 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.text import PhraseMatcher, detect_language, expand_abbreviations, fold, has_diacritics, load_data, words
+from knowledge.text import (
+    PhraseMatcher, detect_language, expand_abbreviations, fold, has_diacritics, load_data, normalise, words,
+)
 
 # Score at or above which the bot answers with the best candidate directly.
 CONFIDENT = 85.0
@@ -31,10 +37,14 @@ POSSIBLE = 60.0
 # Candidate words the query does not mention cost up to this much, the first ones most.
 _EXTRA_WORDS_PENALTY = 12.0
 _EXTRA_WORDS_SCALE = 6.0
+# The share of a candidate's (weighted) words the query does not mention costs up to this much.
+_UNSAID_SHARE_PENALTY = 5.0
+# A variant-marking word (knowledge/data/qualifiers.yml: "thu hồi", "cấp lại"…) the query does not say costs this.
+_MARKED_PENALTY = 3.0
 # Query word pairs not found side by side in the candidate cost up to this much.
 _ADJACENCY_PENALTY = 8.0
 _SHORTLIST = 64  # choices re-ranked with the adjacency adjustment
-_LEVEL_PENALTY = {"ward": 0.0, "city": 0.0, "ministry": 2.0, "other": 2.0}
+_LEVEL_PENALTY = {"ward": 0.0, "city": 0.5, "ministry": 2.0, "other": 2.0}
 _FUZZY_MIN_LENGTH = 4  # shorter query words must match exactly
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a misspelt word to count (partly)
 _FUZZY_WEIGHT = 0.8  # share of a word's weight a misspelling earns at best
@@ -59,6 +69,11 @@ def _stop_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     return vietnamese, both
 
 
+@functools.lru_cache(maxsize=None)
+def _marked_keys() -> frozenset[str]:
+    return frozenset(accent_key(normalise(w).lower()) for w in load_data("qualifiers.yml").get("marked") or [])
+
+
 def _content_words(text: str, query: bool) -> list[str]:
     expanded = expand_abbreviations(text)
     vietnamese, both = _stop_matchers()
@@ -73,9 +88,15 @@ def accent_key(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES)) + tones
 
 
+def _term(word: str) -> str:
+    """The folded form a word is compared by; numbers by value ("02" → "2")."""
+    folded = fold(word)
+    return (folded.lstrip("0") or "0") if folded.isdigit() else folded
+
+
 def search_terms(text: str, *, query: bool = True) -> list[str]:
     """The folded content words of a query (or, with query=False, of a procedure name or alias)."""
-    return [f for f in (fold(w) for w in _content_words(text, query)) if f]
+    return [f for f in (_term(w) for w in _content_words(text, query)) if f]
 
 
 class ProcedureIndex:
@@ -86,8 +107,11 @@ class ProcedureIndex:
         self.names: list[str] = []
         levels: list[float] = []
         choice_entry: list[int] = []
-        choice_tokens: list[list[str]] = []
+        choice_tokens: list[list[str]] = []  # the choice's own words
+        choice_bag: list[list[str]] = []  # own words plus, for an alias, its procedure's name
         choice_keys: list[set[str]] = []
+        choice_marked: list[list[str]] = []  # folded variant-marking words of the choice's own text
+        marked = _marked_keys()
         self._exact: dict[str, list[int]] = {}  # a name or alias as prepared → its procedures
         self._choice_pairs: list[frozenset] = []
         for code, name, aliases, level in entries:
@@ -95,28 +119,44 @@ class ProcedureIndex:
             self.codes.append(str(code))
             self.names.append(name)
             levels.append(_LEVEL_PENALTY.get(level, _LEVEL_PENALTY["other"]))
+            name_tokens: list[str] = []
+            name_keys: set[str] = set()
+            name_pairs: frozenset = frozenset()
             for text in [name, *(aliases or [])]:
-                accented = [w for w in _content_words(text, query=False) if fold(w)]
-                tokens = list(dict.fromkeys(fold(w) for w in accented))
+                accented = [w for w in _content_words(text, query=False) if _term(w)]
+                tokens = list(dict.fromkeys(_term(w) for w in accented))
                 if not tokens:
                     continue
+                keys = {_term(w) if w.isdigit() else accent_key(w) for w in accented}
+                pairs = frozenset(zip(tokens, tokens[1:]))
+                if not choice_entry or choice_entry[-1] != entry:  # the name (first text) of this entry
+                    name_tokens, name_keys, name_pairs = tokens, keys, pairs
                 self._exact.setdefault(" ".join(tokens), []).append(entry)
                 choice_entry.append(entry)
                 choice_tokens.append(tokens)
-                choice_keys.append({accent_key(w) for w in accented})
-                self._choice_pairs.append(frozenset(zip(tokens, tokens[1:])))
+                choice_marked.append(list({_term(w) for w in accented if accent_key(w) in marked}))
+                choice_bag.append(list(dict.fromkeys(tokens + name_tokens)))
+                choice_keys.append(keys | name_keys)
+                self._choice_pairs.append(pairs | name_pairs)
         self._by_code = {code: i for i, code in enumerate(self.codes)}
         self._choice_entry = np.asarray(choice_entry, dtype=np.int64)
         self._choice_size = np.asarray([len(t) for t in choice_tokens], dtype=np.float64)
         self._level_penalty = np.asarray(levels, dtype=np.float64)
         self._name_length = np.asarray([len(n) for n in self.names], dtype=np.float64)
-        self._vocabulary, self._postings = _inverted(choice_tokens)
+        self._vocabulary, self._postings = _inverted(choice_bag)
         self._token_id = {t: i for i, t in enumerate(self._vocabulary)}
+        _, own_postings = _inverted(choice_tokens, self._vocabulary)
         keys, key_postings = _inverted(choice_keys)
         self._key_postings = dict(zip(keys, key_postings))
         total = max(len(choice_tokens), 1)
         self._idf = [math.log(1 + total / len(p)) for p in self._postings]
         self._unknown_idf = math.log(1 + total)
+        self._own_postings = own_postings
+        self._marked_count = np.asarray([len(m) for m in choice_marked], dtype=np.float64)
+        self._marked_postings = dict(zip(*_inverted(choice_marked)))
+        self._choice_weight = np.asarray(
+            [sum(self._idf[self._token_id[t]] for t in tokens) for tokens in choice_tokens], dtype=np.float64
+        )
         self._similar = functools.lru_cache(maxsize=4096)(self._similar_tokens)
 
     @classmethod
@@ -145,7 +185,7 @@ class ProcedureIndex:
             return [Candidate(self.codes[entry], self.names[entry], 100.0)]
         accented = {}
         for word in _content_words(query, query=True):
-            accented.setdefault(fold(word), word)
+            accented.setdefault(_term(word), word)
         accented.pop("", None)
         tokens = list(accented)
         if not tokens or not len(self._choice_entry) or limit < 1:
@@ -160,7 +200,9 @@ class ProcedureIndex:
         spread = _SPREAD_PENALTY * math.log2(full / _SPREAD_FREE) if full > _SPREAD_FREE else 0.0
         for entry in self._exact.get(" ".join(tokens), []):
             best[entry] = 100.0 + spread  # an exact name or alias beats everything
-        ranked = sorted(best, key=lambda e: (-best[e], self._name_length[e], self.codes[e]))[:limit]
+        ranked = sorted(
+            best, key=lambda e: (-best[e], self._level_penalty[e], self._name_length[e], self.codes[e])
+        )[:limit]
         return [
             Candidate(self.codes[e], self.names[e], round(min(max(best[e] - spread, 0.0), 100.0), 1))
             for e in ranked
@@ -173,6 +215,7 @@ class ProcedureIndex:
         size = len(self._choice_entry)
         coverage = np.zeros(size)
         matched_words = np.zeros(size)
+        said_weight = np.zeros(size)
         total_weight = 0.0
         used: set[int] = set()
         canonical = []
@@ -188,10 +231,13 @@ class ProcedureIndex:
                 token_cover[hits] = np.maximum(token_cover[hits], factor * similarity)
                 if token_id not in used:
                     used.add(token_id)
-                    matched_words[hits] += 1
+                    own = self._own_postings[token_id]
+                    matched_words[own] += 1
+                    said_weight[own] += self._idf[token_id] * similarity
             if accented:
                 # The same diacritics, or a name/alias written without any, count fully.
-                for key in {accent_key(accented[position]), token}:
+                word = accented[position]
+                for key in {token if word.isdigit() else accent_key(word), token}:
                     hits = self._key_postings.get(key)
                     if hits is not None:
                         token_cover[hits] = 1.0
@@ -201,6 +247,14 @@ class ProcedureIndex:
         coverage /= total_weight
         extra = np.maximum(self._choice_size - matched_words, 0)
         scores = 100.0 * coverage - _EXTRA_WORDS_PENALTY * (1.0 - np.exp(-extra / _EXTRA_WORDS_SCALE))
+        unsaid = 1.0 - np.minimum(said_weight / np.maximum(self._choice_weight, 1e-9), 1.0)
+        scores -= _UNSAID_SHARE_PENALTY * unsaid
+        unsaid_marked = self._marked_count.copy()
+        for token in tokens:
+            hits = self._marked_postings.get(token)
+            if hits is not None:
+                unsaid_marked[hits] -= 1
+        scores -= _MARKED_PENALTY * np.minimum(unsaid_marked, 1.0)
         scores -= self._level_penalty[self._choice_entry]
         return scores, coverage, canonical
 
@@ -221,11 +275,11 @@ class ProcedureIndex:
         return best
 
 
-def _inverted(documents: Sequence[Iterable[str]]) -> tuple[list[str], list[np.ndarray]]:
-    """Terms and, for each, the indices of the documents containing it."""
-    postings: dict[str, list[int]] = {}
-    for index, terms in enumerate(documents):
-        for term in set(terms):
+def _inverted(documents: Sequence[Iterable[str]], terms: list[str] | None = None):
+    """Terms (in the given order, when given) and, for each, the indices of the documents containing it."""
+    postings: dict[str, list[int]] = {t: [] for t in terms or []}
+    for index, document in enumerate(documents):
+        for term in set(document):
             postings.setdefault(term, []).append(index)
-    terms = list(postings)
+    terms = terms if terms is not None else list(postings)
     return terms, [np.asarray(postings[t], dtype=np.int64) for t in terms]

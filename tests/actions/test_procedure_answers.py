@@ -187,12 +187,7 @@ async def test_ward_level_where_gives_the_known_wards_office(act):
     "scenario, response",
     [
         ("birth_online", "utter_online_full"),
-        pytest.param(
-            "marriage_online",
-            "utter_online_partial",
-            # "có nộp trực tuyến được không": the search takes "có" for "có yếu tố nước ngoài" (2.000806)
-            marks=pytest.mark.xfail(strict=True, reason="stopwords.yml lacks 'có' (knowledge/search)"),
-        ),
+        ("marriage_online", "utter_online_partial"),
         ("foreign_marriage_online", "utter_online_unavailable"),
     ],
 )

@@ -95,17 +95,13 @@ async def test_fee_follow_ups_keep_the_procedure_in_focus(seeded, follow_up):
     assert messages[0]["procedure_code"] == BIRTH
 
 
-# "có" (is there / can I) is a content word for the search today, and it fits names with "cổ phần", "có yếu tố
-# nước ngoài": the message is taken for another procedure. Fix: add "có" to knowledge/data/stopwords.yml.
-SEARCH_TAKES_CO_FOR_A_NAME = pytest.mark.xfail(strict=True, reason="stopwords.yml lacks 'có' (knowledge/search)")
-
 
 @pytest.mark.parametrize(
     "follow_up",
     [
         "nộp online được không",
-        pytest.param("có nộp trực tuyến được không", marks=SEARCH_TAKES_CO_FOR_A_NAME),
-        pytest.param("co nop online duoc khong", marks=SEARCH_TAKES_CO_FOR_A_NAME),
+        "có nộp trực tuyến được không",
+        "co nop online duoc khong",
     ],
 )
 async def test_online_follow_ups_keep_the_procedure_in_focus(seeded, follow_up):

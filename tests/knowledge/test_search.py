@@ -100,6 +100,43 @@ def test_candidates_are_sorted_limited_and_scored_0_to_100(index):
     assert found[0].score >= found[1].score
 
 
+def test_alias_is_read_with_its_procedure_name():
+    index = ProcedureIndex.build([
+        ("1.004222", "Đăng ký thường trú", ["nhập khẩu về nhà chồng"], "ward"),
+        ("1.013314", "Xác nhận về điều kiện diện tích bình quân nhà ở để đăng ký thường trú vào chỗ ở do thuê, mượn",
+         [], "ward"),
+    ])
+    assert top(index, "nhập hộ khẩu về nhà chồng").code == "1.004222"
+
+
+def test_plain_procedure_comes_before_withdrawal_or_reissue():
+    index = ProcedureIndex.build([
+        ("1.003681", "Xóa đăng ký tàu cá, tàu phục vụ nuôi trồng thủy sản", [], "city"),
+        ("1.003634", "Cấp lại giấy chứng nhận đăng ký tàu cá, tàu phục vụ nuôi trồng thủy sản", [], "city"),
+        ("1.003650", "Cấp giấy chứng nhận đăng ký tàu cá, tàu phục vụ nuôi trồng thủy sản", [], "city"),
+    ])
+    assert top(index, "dang ky tau ca").code == "1.003650"
+    assert top(index, "xoá đăng ký tàu cá").code == "1.003681"
+
+
+def test_the_same_name_goes_to_the_level_closest_to_the_citizen():
+    index = ProcedureIndex.build([
+        ("1.000757", "Cấp lại thẻ căn cước", [], "ministry"),
+        ("2.001194", "Cấp lại thẻ căn cước", [], "city"),
+        ("1.014064", "Cấp lại thẻ căn cước", [], "ward"),
+    ])
+    assert [c.code for c in index.search("cấp lại thẻ căn cước", limit=3)] == ["1.014064", "2.001194", "1.000757"]
+
+
+def test_numbers_compare_by_value():
+    index = ProcedureIndex.build([
+        ("1.011410", "Cấp tài khoản định danh điện tử mức độ 01 cho công dân Việt Nam", [], "ministry"),
+        ("3.000228", "Cấp tài khoản định danh điện tử mức độ 02, căn cước điện tử cho công dân Việt Nam", [], "ward"),
+    ])
+    assert top(index, "tài khoản định danh điện tử mức độ 2").code == "3.000228"
+    assert top(index, "kich hoat vneid muc 2").code == "3.000228"
+
+
 def test_exact_alias_wins(index):
     found = index.search("khai sinh cho con")
     assert found[0].code == "1.001193" and found[0].score == 100
@@ -137,3 +174,21 @@ QUERIES = [
     ("dang ky thuong tru", "1.004222"),
     ("birth certificate", "1.001193"),
 ]
+
+
+def test_labelled_citizen_queries_find_their_procedure_in_the_national_catalogue(tmp_path):
+    """A regression guard on a sample of bench/search/queries.yml against the full catalogue plus the seed."""
+    if not NATIONAL.exists():
+        pytest.skip(f"../shared/tthc/national-procedures-2026-07.jsonl.gz absent: {NATIONAL}")
+    from bench.search.catalogue import build_kb, read_entries
+    from bench.search.labelled import load_queries
+    from bench.search.run import SEED_DIR, evaluate
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    build_kb(url, NATIONAL, SEED_DIR, progress=lambda _message: None)
+    index, _ = read_entries(url)
+    sample = load_queries()[::2]
+    accuracy, misses = evaluate(index, sample)
+    wrong = [(m["query"], m["expected"], m["got"]) for m in misses if not m["top3"]]
+    assert accuracy["all"]["top3"] >= 0.95, wrong
+    assert accuracy["all"]["top1"] >= 0.85, misses
