@@ -9,7 +9,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from actions.base import KnowledgeAction, Outcome, Reply, not_found
+from actions.base import KnowledgeAction, Outcome, Reply, contact_variables, not_found
 from actions.kb import KnowledgeBase
 from actions.procedure_answers import answer_outcome
 from actions.resolve import entity_values, is_confident, message_text
@@ -26,5 +26,5 @@ class ActionFallback(KnowledgeAction):
             if is_confident(candidates):
                 return answer_outcome("overview", candidates[0].code, session, kb.settings, tracker)
         if tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
-            return [Reply("utter_out_of_scope")], []
+            return [Reply("utter_out_of_scope", contact_variables(kb.settings))], []
         return [not_found(kb.settings)], []
