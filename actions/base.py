@@ -2,7 +2,9 @@
 
 `KnowledgeAction` is abstract, so the SDK does not register it. Subclasses implement `respond()`, which runs
 in a worker thread with an open session (database calls are synchronous) and returns the replies to send and
-the events to return; `run()` sends the replies through the dispatcher.
+the events to return; `run()` sends the replies through the dispatcher. When the citizen asked something in
+the middle of the online-submission coach, the answer is followed by an offer to go back to the same step
+(actions.coach.resume_offer), unless the action is part of the coach or is still asking a question.
 """
 from __future__ import annotations
 
@@ -72,16 +74,37 @@ def focus_events(tracker: Tracker, code: str) -> List[EventType]:
     return events
 
 
+# Replies that ask the citizen something: no offer to resume the coach after them.
+QUESTIONS = frozenset(
+    {
+        "utter_ask_which_procedure", "utter_choose_procedure", "utter_ask_ward", "utter_tutorial_choose",
+        "utter_checklist_question", "utter_checklist_ask_procedure", "utter_guide_ask_procedure",
+    }
+)  # fmt: skip
+
+
 class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge base."""
+
+    # False for the coach's own actions, which say where the citizen is themselves.
+    offers_guide_resume: bool = True
 
     @abstractmethod
     def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
         """Work out the replies and events for this turn."""
 
+    def asks_question(self, replies: List[Reply]) -> bool:
+        """Whether these replies wait for an answer (then the coach's resume offer would be in the way)."""
+        return any(reply.response in QUESTIONS for reply in replies)
+
     def _respond(self, kb: KnowledgeBase, tracker: Tracker) -> Outcome:
+        from actions.coach import resume_offer  # the coach builds on this module
+
         with kb.session() as session:
-            return self.respond(kb, session, tracker)
+            replies, events = self.respond(kb, session, tracker)
+            if self.offers_guide_resume and replies and not self.asks_question(replies):
+                replies = replies + resume_offer(session, tracker)
+            return replies, events
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

@@ -1,10 +1,10 @@
-"""The gateway's own texts (page title, API error messages), read from bot/messages.yml.
+"""The gateway's own texts (page title, API error messages, page texts), read from bot/messages.yml.
 
 Loaded once by `create_app`, never at import time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -17,6 +17,13 @@ MESSAGES_FILE = Path(__file__).with_name("messages.yml")
 class Messages:
     app_title: str
     errors: Mapping[str, Mapping[str, str]]
+    # Texts of the gateway's own pages: pages[page][language][key] (e.g. the printable checklist).
+    pages: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    def page(self, name: str, language: str) -> Mapping[str, str]:
+        """The texts of page `name` in `language` ("vi" or "en"; anything else is Vietnamese)."""
+        texts = self.pages[name]
+        return texts.get(language) or texts["vi"]
 
     def error(self, code: str, **values: object) -> str:
         """The Vietnamese and English text of an error code, joined as "vi / en"."""
@@ -27,4 +34,4 @@ class Messages:
 def load_messages(path: Path = MESSAGES_FILE) -> Messages:
     with path.open(encoding="utf-8") as stream:
         raw = yaml.safe_load(stream)
-    return Messages(app_title=raw["app_title"], errors=raw["errors"])
+    return Messages(app_title=raw["app_title"], errors=raw["errors"], pages=raw.get("pages") or {})

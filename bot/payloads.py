@@ -11,10 +11,19 @@ import json
 import re
 from typing import Callable
 
-# The one list of intents buttons may trigger (guide intents join it with the coach).
+# The one list of intents buttons may trigger.
 ALLOWED_INTENTS = frozenset(
     {
         "choose_procedure",
+        # the online-submission coach, tutorials and personal checklists
+        "start_guide",
+        "guide_next",
+        "guide_stuck",
+        "guide_stop",
+        "guide_resume",
+        "ask_tutorial",
+        "ask_checklist",
+        "checklist_answer",
         "ask_documents",
         "ask_fee",
         "ask_processing_time",

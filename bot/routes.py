@@ -6,6 +6,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.views.chat import chat
+from bot.views.checklist import checklist_page
 from bot.views.feedback import feedback
 from bot.views.health import healthz
 from bot.views.pages import index
@@ -19,6 +20,7 @@ def setup_routes(app: web.Application, settings: Settings) -> None:
     app.router.add_post("/api/chat", chat, name="chat")
     app.router.add_post("/api/feedback", feedback, name="feedback")
     app.router.add_get("/healthz", healthz, name="healthz")
+    app.router.add_get("/checklist/{code}", checklist_page, name="checklist")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=True)
 
     # Staff sub-apps, each with its own middlewares (login, roles, CSRF) and templates.

@@ -37,6 +37,7 @@ def stack_environment(settings: Settings) -> dict[str, str]:
             "RASA_URL": settings.rasa_url,
             "GATEWAY_HOST": settings.gateway_host,
             "GATEWAY_PORT": str(settings.gateway_port),
+            "PUBLIC_URL": settings.public_url,
         }
     )
     return env

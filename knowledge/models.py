@@ -142,6 +142,8 @@ class Guide(Base):
     language = sa.Column(sa.String(8), nullable=False, default="vi")
     title = sa.Column(sa.Text, nullable=False)
     summary = sa.Column(sa.Text, nullable=False, default="")
+    # Accent-folded phrases that name this tutorial ("quen mat khau"), for matching what citizens type.
+    keywords = sa.Column(sa.JSON, nullable=False, default=list)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=_now, onupdate=_now)
     updated_by = sa.Column(sa.Text, nullable=False, default="")
 
@@ -162,8 +164,30 @@ class GuideStep(Base):
     title = sa.Column(sa.Text, nullable=False)
     body = sa.Column(sa.Text, nullable=False, default="")
     help = sa.Column(sa.Text, nullable=False, default="")  # shown on "I'm stuck"
+    # When the step applies ("" = always; see knowledge.guides.CONDITIONS), e.g. "fee": only with a fee.
+    condition = sa.Column(sa.String(32), nullable=False, default="")
+    # Slug of a stand-alone tutorial offered with this step's help ("vneid"), or "".
+    tutorial = sa.Column(sa.String(64), nullable=False, default="")
 
     guide = relationship("Guide", back_populates="steps")
+
+
+class Checklist(Base):
+    """Which of a procedure's documents apply in which case: questions and rules, edited by staff.
+
+    `questions`: [{key, text: {vi, en}, options: [{value, label: {vi, en}}]}], asked in order.
+    `rules`: [{match | position, when: {question: value | [values]}, hide, show_as: {vi, en}}] and
+    [{add: {vi, en}, when: ...}]; see knowledge.checklists.
+    """
+
+    __tablename__ = "checklists"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    procedure_code = sa.Column(sa.String(32), nullable=False, unique=True)
+    questions = sa.Column(sa.JSON, nullable=False, default=list)
+    rules = sa.Column(sa.JSON, nullable=False, default=list)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=_now, onupdate=_now)
+    updated_by = sa.Column(sa.Text, nullable=False, default="")
 
 
 class User(Base):

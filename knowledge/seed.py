@@ -1,6 +1,9 @@
-"""Load the seed catalogue (knowledge/seed/*.yml: lists of canonical records) and Huế's wards and offices.
+"""Load the seed catalogue (knowledge/seed/*.yml: lists of canonical records), the guides
+(knowledge/seed/guides/*.yml), the document checklists (knowledge/seed/checklists/*.yml) and Huế's wards and
+offices.
 
-Idempotent: a second run reports every procedure "unchanged"; fields staff edited are kept.
+Idempotent: a second run reports every procedure, guide and checklist "unchanged"; fields staff edited are
+kept (guides and checklists staff changed in the database are left as they are).
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from typing import Callable
 import yaml
 from sqlalchemy.orm import sessionmaker
 
+from knowledge.checklists import seed_checklists
+from knowledge.guides import seed_guides
 from knowledge.repository import upsert_procedure
 from knowledge.wards import sync_wards
 
@@ -38,7 +43,8 @@ def seed(
     progress: Callable[[str], None] = print,
     wards: bool = True,
 ) -> Counter:
-    """Upsert every record of seed_dir/*.yml, then the wards and offices; returns counts by outcome."""
+    """Upsert every record of seed_dir/*.yml, the guides and checklists, then the wards and offices; returns
+    counts by outcome."""
     counts: Counter = Counter()
     for path in sorted(Path(seed_dir).glob("*.yml")):
         records = read_seed_file(path)
@@ -47,6 +53,12 @@ def seed(
                 for record in records[start : start + _BATCH]:
                     counts[str(upsert_procedure(session, record, actor=ACTOR))] += 1
             progress(f"{path.name}: {min(start + _BATCH, len(records))}/{len(records)} procedures")
+    for folder, load in (("guides", seed_guides), ("checklists", seed_checklists)):
+        if (Path(seed_dir) / folder).is_dir():
+            with session_factory() as session, session.begin():
+                found = load(session, Path(seed_dir) / folder, ACTOR)
+            counts.update(found)
+            progress(f"{folder}: " + ", ".join(f"{n} {k.split('_', 1)[1]}" for k, n in sorted(found.items())))
     if wards:
         with session_factory() as session, session.begin():
             counts.update(sync_wards(session))

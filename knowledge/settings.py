@@ -40,6 +40,8 @@ class Settings:
     max_request_bytes: int = 16 * 1024
     # Seconds the gateway waits for Rasa before answering 503.
     rasa_timeout_seconds: int = 30
+    # The gateway's address as citizens reach it (links the bot sends, e.g. printable checklists).
+    public_url: str = "http://127.0.0.1:8000"
     # Where citizens are sent when the bot does not know.
     national_portal_url: str = "https://dichvucong.gov.vn"
     city_portal_url: str = "https://dichvucong.hue.gov.vn"
@@ -65,6 +67,7 @@ class Settings:
             max_message_chars=_int("MAX_MESSAGE_CHARS", base.max_message_chars),
             max_request_bytes=_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
+            public_url=(env("PUBLIC_URL") or base.public_url).rstrip("/"),
             national_portal_url=env("NATIONAL_PORTAL_URL") or base.national_portal_url,
             city_portal_url=env("CITY_PORTAL_URL") or base.city_portal_url,
             national_hotline=env("NATIONAL_HOTLINE") or base.national_hotline,

@@ -127,3 +127,49 @@ def test_bad_input_is_refused_with_a_clear_error(stack):
     status, body = _post(stack, "/api/chat", {"sender": "abc", "message": ""})
     assert status == 400
     assert body["error"]
+
+
+def _replies(stack: Stack, sender: str, message: str) -> tuple[str, list[str]]:
+    """The bot's text for one message, and the payloads of its buttons."""
+    status, body = _post(stack, "/api/chat", {"sender": sender, "message": message})
+    assert status == 200, body
+    text = "\n".join(m.get("text") or "" for m in body["messages"])
+    payloads = [b["payload"] for m in body["messages"] for b in m.get("buttons") or []]
+    return text, payloads
+
+
+@pytest.mark.parametrize(
+    "question, step, help_heading, last_words",
+    [
+        ("hướng dẫn tôi nộp hồ sơ đăng ký khai sinh online", "Bước {n}/8", "Gợi ý cho Bước 6/8",
+         "Bạn đã đi hết các bước"),
+        ("Guide me through applying online for birth registration", "Step {n}/8", "Tips for step 6/8",
+         "You have gone through every step"),
+    ],
+)  # fmt: skip
+def test_online_coach_leads_through_every_step_with_help_on_the_way(stack, question, step, help_heading, last_words):
+    sender = uuid.uuid4().hex
+    text, payloads = _replies(stack, sender, question)
+    assert "1.001193" in text and step.format(n=1) in text
+    assert payloads[:3] == ["/guide_next", "/guide_stuck", "/guide_stop"]
+    for number in range(2, 9):
+        text, payloads = _replies(stack, sender, "/guide_next")
+        assert step.format(n=number) in text, text
+        if number == 6:  # the upload step: papers of the procedure itself, and help
+            assert "Giấy chứng sinh" in text
+            help_text, help_payloads = _replies(stack, sender, "/guide_stuck")
+            assert help_heading in help_text and stack.settings.city_hotline in help_text
+            assert '/ask_tutorial{"tutorial":"photo"}' in help_payloads
+    text, _ = _replies(stack, sender, "/guide_next")
+    assert last_words in text
+
+
+def test_question_in_the_middle_of_the_coach_comes_back_to_the_same_step(stack):
+    sender = uuid.uuid4().hex
+    _replies(stack, sender, "hướng dẫn tôi nộp hồ sơ đăng ký khai sinh online")
+    _replies(stack, sender, "/guide_next")
+    text, payloads = _replies(stack, sender, "lệ phí bao nhiêu?")
+    assert "Miễn phí" in text and "Bước 2/8" in text
+    assert "/guide_resume" in payloads
+    text, _ = _replies(stack, sender, "/guide_resume")
+    assert "Bước 2/8" in text

@@ -15,11 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kb import KnowledgeBase, use_knowledge_base
 from knowledge import repository
+from knowledge.checklists import seed_checklists
+from knowledge.guides import seed_guides
 from knowledge.models import Base, Office, Ward
 from knowledge.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
+SEED = ROOT / "knowledge" / "seed"
 _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 
 # Test-only wards and offices. Thuận An has no office record (nothing known about it); the Thuận Hóa office
@@ -60,15 +63,24 @@ def kb(database_url):
         session.add_all([Ward(**ward) for ward in WARDS])
         session.flush()  # offices refer to wards
         session.add_all([Office(**office) for office in OFFICES])
+        # The project's own guides and checklists (knowledge/seed/): the coach is tested with the real texts.
+        seed_guides(session, SEED / "guides", actor="seed")
+        seed_checklists(session, SEED / "checklists", actor="seed")
     previous = use_knowledge_base(knowledge_base)
     yield knowledge_base
     use_knowledge_base(previous)
     knowledge_base.dispose()
 
 
-def tracker(scenario: str, **changes) -> Tracker:
-    """The tracker saved as tests/data/trackers/<scenario>.json, with `changes` applied to its slots."""
-    state = json.loads((DATA / "trackers" / f"{scenario}.json").read_text(encoding="utf-8"))
+def tracker_state(scenario: str) -> Dict[str, Any]:
+    """The tracker saved as tests/data/trackers/<scenario>.json, as a dict (to change before running)."""
+    return json.loads((DATA / "trackers" / f"{scenario}.json").read_text(encoding="utf-8"))
+
+
+def tracker(scenario, **changes) -> Tracker:
+    """The tracker of `scenario` (a name under tests/data/trackers/, or a state dict), with `changes` applied
+    to its slots."""
+    state = tracker_state(scenario) if isinstance(scenario, str) else json.loads(json.dumps(scenario))
     state["slots"].update(changes)
     return Tracker.from_dict(state)
 
@@ -81,11 +93,17 @@ def placeholders(domain: Dict[str, Any], response: str) -> set:
 
 
 @pytest.fixture
+def scenario_state():
+    """`scenario_state(name)`: a scenario's tracker as a dict, e.g. to change its latest message."""
+    return tracker_state
+
+
+@pytest.fixture
 def act(kb, domain):
     """`await act(action, scenario, **slots)` runs `action` on the scenario's tracker against the test KB and
     returns (events, messages), after checking each message names a domain response and fills its variables."""
 
-    async def run(action: Action, scenario: str, **slots) -> Tuple[list, list]:
+    async def run(action: Action, scenario, **slots) -> Tuple[list, list]:
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, tracker(scenario, **slots), domain)
         for message in dispatcher.messages:

@@ -43,7 +43,8 @@ async def test_responses_render_fully_in_both_languages(rasa_domain, language):
 async def test_answer_buttons_ask_follow_up_questions(rasa_domain):
     payloads = {b["payload"] for v in rasa_domain.responses["utter_overview"] for b in v["buttons"]}
     assert payloads == {
-        "/ask_documents", "/ask_fee", "/ask_processing_time", "/ask_where", "/ask_online", "/ask_steps"
+        "/ask_documents", "/ask_fee", "/ask_processing_time", "/ask_where", "/ask_online", "/ask_steps",
+        "/start_guide",
     }  # fmt: skip
 
 
@@ -57,3 +58,20 @@ def test_responses_uttered_by_rules_and_stories_need_no_action_variables(rasa_do
     for name in uttered:
         for variation in rasa_domain.responses[name]:
             assert set(PLACEHOLDER.findall(variation.get("text", ""))) <= slots, name
+
+
+def test_every_button_in_the_domain_sends_an_intent_the_gateway_lets_through(rasa_domain):
+    """A button whose intent is not in bot.payloads.ALLOWED_INTENTS would reach Rasa as plain words."""
+    import json
+
+    from bot.payloads import ALLOWED_INTENTS, to_rasa_message
+
+    for name, variations in rasa_domain.responses.items():
+        for variation in variations:
+            for button in variation.get("buttons") or []:
+                payload = button["payload"]
+                intent = payload[1:].split("{", 1)[0]
+                assert intent in ALLOWED_INTENTS, (name, payload)
+                if "{" in payload:
+                    json.loads(payload[payload.index("{"):])
+                assert to_rasa_message(payload, lambda text: text) == payload, (name, payload)

@@ -132,6 +132,15 @@ async def test_oversized_body_gets_413_json(client, fake_rasa, sender):
         ("/greet", "/greet"),
         ('/choose_procedure{"procedure_code":"1.001193"}', '/choose_procedure{"procedure_code":"1.001193"}'),
         ('/choose_procedure{"procedure_code": "1.001193"}', '/choose_procedure{"procedure_code":"1.001193"}'),
+        # The coach's buttons, tutorials and checklist answers.
+        ("/start_guide", "/start_guide"),
+        ("/guide_next", "/guide_next"),
+        ("/guide_stuck", "/guide_stuck"),
+        ("/guide_stop", "/guide_stop"),
+        ("/guide_resume", "/guide_resume"),
+        ('/ask_tutorial{"tutorial":"vneid"}', '/ask_tutorial{"tutorial":"vneid"}'),
+        ('/ask_checklist{"procedure_code":"1.001193"}', '/ask_checklist{"procedure_code":"1.001193"}'),
+        ('/checklist_answer{"checklist_answer":"applicant:parent"}', '/checklist_answer{"checklist_answer":"applicant:parent"}'),
         # Not allowed: sent as plain words, without the slash.
         ("/restart", "restart"),
         ("/session_start", "session_start"),

@@ -29,3 +29,27 @@ def test_upgrade_empty_database_to_head_matches_the_models(tmp_path, record):
         assert stored["channels"][1]["time_value"] == 0.5 and stored["verified_on"] == "2026-11-28"
     finally:
         engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_guides_and_adds_checklists(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("INSERT INTO guides (slug, language, title, summary, updated_at, updated_by) "
+                        "VALUES ('vneid', 'vi', 'VNeID', '', '2026-11-28 00:00:00', 'editor')")
+            )  # fmt: skip
+            connection.execute(
+                sa.text("INSERT INTO guide_steps (guide_id, position, key, title, body, help) "
+                        "VALUES (1, 0, 'install', 'Cài ứng dụng', 'Tải VNeID', '')")
+            )  # fmt: skip
+        upgrade(url)
+        with engine.connect() as connection:
+            step = connection.execute(sa.text("SELECT key, condition, tutorial FROM guide_steps")).one()
+            keywords = connection.execute(sa.text("SELECT keywords FROM guides")).scalar_one()
+        assert tuple(step) == ("install", "", "") and keywords == "[]"
+        assert "checklists" in sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
