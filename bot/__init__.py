@@ -1,0 +1,1 @@
+"""Huế public-service assistant: web gateway and Rasa custom NLU components."""

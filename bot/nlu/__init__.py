@@ -1,0 +1,4 @@
+"""Custom Rasa NLU components for Vietnamese (normalisation, accent-folded features, language).
+
+Rasa imports the modules named in config.yml; this package stays import-light.
+"""
