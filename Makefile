@@ -19,14 +19,17 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test setup python db lookups check-lookups train validate bench clean
+.PHONY: help run test setup python db catalogue lookups check-lookups train validate bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: setup db $(MODEL) ## Set up, train if needed, start everything and print the URL (Ctrl-C stops). CATALOGUE=<file> imports it first
-	@if [ -n "$(CATALOGUE)" ]; then $(PY) -m knowledge import-national "$(CATALOGUE)"; fi
+run: setup db catalogue $(MODEL) ## Set up, train if needed, start everything and print the URL (Ctrl-C stops). CATALOGUE=<file> imports it first
 	$(PY) -m bot.stack --model $(MODEL)
+
+catalogue: db
+	@if [ -n "$(CATALOGUE)" ]; then \
+	  $(PY) -m knowledge import-national "$(CATALOGUE)" && $(PY) -m knowledge lookups; fi
 
 test: setup $(MODEL) ## Set up if needed and run every test (unit, Rasa data and stories, end to end)
 	$(PY) -m pytest

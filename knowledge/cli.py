@@ -122,8 +122,11 @@ def cmd_lookups(args, settings: Settings) -> None:
     from knowledge.lookups import write_lookups
 
     with _sessions(settings) as sessions, sessions() as session:
-        for path in write_lookups(session, Path(args.root)):
-            print(f"wrote {path}")
+        written = write_lookups(session, Path(args.root))
+    for path in written:
+        print(f"wrote {path}")
+    if not written:
+        print("lookup tables already up to date")
 
 
 def cmd_check_lookups(args, settings: Settings) -> None:

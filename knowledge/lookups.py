@@ -58,6 +58,8 @@ def write_lookups(session: Session, root: Path = PROJECT_ROOT) -> list[Path]:
     written = []
     for relative, content in render_lookups(session).items():
         path = Path(root) / relative
+        if path.exists() and path.read_text(encoding="utf-8") == content:
+            continue  # unchanged: keep the timestamp, so `make` does not retrain for nothing
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
         written.append(path)
