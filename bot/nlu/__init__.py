@@ -1,4 +1,4 @@
-"""Custom Rasa NLU components for Vietnamese (normalisation, accent-folded features, language).
+"""Custom Rasa NLU components for Vietnamese (normalisation, accent-folded features).
 
 Rasa imports the modules named in config.yml; this package stays import-light.
 """

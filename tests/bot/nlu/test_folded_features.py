@@ -91,3 +91,18 @@ def test_persisted_featurizer_loads_with_the_same_vocabulary(storage, context, t
 
     np.testing.assert_array_equal(sentence_features(featurizer, first), sentence_features(loaded, second))
     assert isinstance(loaded, FoldedCountVectorsFeaturizer)
+
+
+def test_word_analyzer_counts_folded_syllables_whatever_the_segmentation(storage, context, tokenizer):
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    config = {**FoldedCountVectorsFeaturizer.get_default_config(), "analyzer": "word", "min_ngram": 1, "max_ngram": 1}
+    featurizer = FoldedCountVectorsFeaturizer.create(config, storage, Resource("folded_words"), context)
+    data = TrainingData([Message(data={"text": t, "intent": i}) for t, i in TRAINING])
+    tokenizer.process_training_data(data)
+    featurizer.train(data)
+    segmented = Message(data={"text": "làm giấy khai sinh"})  # as pyvi splits text with diacritics
+    segmented.set("text_tokens", [Token("làm", 0), Token("giấy", 4), Token("khai sinh", 9)])
+    [plain] = tokenised(tokenizer, "lam giay khai sinh")
+
+    np.testing.assert_array_equal(sentence_features(featurizer, segmented), sentence_features(featurizer, plain))
