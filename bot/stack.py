@@ -52,7 +52,7 @@ def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
     return {
         "actions": [python, "-m", "actions.serve"],
         "rasa": [
-            python, "-m", "rasa", "run",
+            python, "-m", "bot.rasa_server", "run",
             "--model", str(model),
             "--interface", "127.0.0.1",
             "--port", str(_port(settings.rasa_url)),
