@@ -19,12 +19,11 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
 
-from bot.stack import Stack, stack_environment
+from bot.stack import Stack, isolated_settings, prepare_knowledge
 from knowledge.settings import PROJECT_ROOT, Settings
 
 MODEL = PROJECT_ROOT / "models" / "hue.tar.gz"
@@ -176,19 +175,8 @@ def run(smoke: bool, train: bool) -> dict:
     if not MODEL.exists():
         raise SystemExit("No trained model: run `make train` first.")
     work = Path(tempfile.mkdtemp(prefix="hue-bench-"))
-    settings = replace(
-        Settings.from_env(),
-        database_url=f"sqlite:///{work / 'knowledge.db'}",
-        tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
-        rasa_url="http://127.0.0.1:25005",
-        action_server_url="http://127.0.0.1:25055",
-        gateway_host="127.0.0.1",
-        gateway_port=28000,
-    )
-    env = stack_environment(settings)
-    for command in ("init", "seed"):
-        subprocess.run([sys.executable, "-m", "knowledge", command], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
+    settings = isolated_settings(work, port_base=28000)
+    prepare_knowledge(settings)
     results: dict = {"smoke": smoke}
     stack = Stack(settings, MODEL, log_dir=work / "log")
     started = time.monotonic()

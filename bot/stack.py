@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +41,27 @@ def stack_environment(settings: Settings) -> dict[str, str]:
         }
     )
     return env
+
+
+def isolated_settings(work: Path, port_base: int) -> Settings:
+    """Settings for a throw-away stack (tests, benchmarks): databases under `work`, its own loopback ports."""
+    return replace(
+        Settings.from_env(),
+        database_url=f"sqlite:///{work / 'knowledge.db'}",
+        tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
+        rasa_url=f"http://127.0.0.1:{port_base + 5}",
+        action_server_url=f"http://127.0.0.1:{port_base + 55}",
+        gateway_host="127.0.0.1",
+        gateway_port=port_base,
+    )
+
+
+def prepare_knowledge(settings: Settings) -> None:
+    """Create the knowledge base of `settings` and load the seed, as `make db` does."""
+    env = stack_environment(settings)
+    for command in ("init", "seed"):
+        subprocess.run([sys.executable, "-m", "knowledge", command], cwd=PROJECT_ROOT, env=env, check=True,
+                       capture_output=True)
 
 
 def _port(url: str) -> int:

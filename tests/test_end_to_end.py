@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 import urllib.request
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.stack import Stack, stack_environment
-from knowledge.settings import PROJECT_ROOT, Settings
+from bot.stack import Stack, isolated_settings, prepare_knowledge
+from knowledge.settings import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "hue.tar.gz"
 
@@ -27,19 +24,8 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("e2e")
-    settings = replace(
-        Settings(),
-        database_url=f"sqlite:///{var / 'knowledge.db'}",
-        tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
-        rasa_url="http://127.0.0.1:15005",
-        action_server_url="http://127.0.0.1:15055",
-        gateway_host="127.0.0.1",
-        gateway_port=18000,
-    )
-    env = stack_environment(settings)
-    for command in ("init", "seed"):
-        subprocess.run([sys.executable, "-m", "knowledge", command], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
+    settings = isolated_settings(var, port_base=18000)
+    prepare_knowledge(settings)
     running = Stack(settings, MODEL, log_dir=var / "log")
     running.start()
     try:
