@@ -73,10 +73,23 @@ def document_line(document: Document, language: str) -> str:
     return f"{name} ({'; '.join(details)})" if details else name
 
 
+def is_conditional(document: Document) -> bool:
+    """A paper only some applicants need: it names its case, or its text opens with one ("Trường hợp …") or
+    says "in the case where" / "if any"."""
+    words = labels()["documents"]
+    text = fold(document.name).lstrip("-+*• ")
+    return (
+        bool(document.case)
+        or text.startswith(tuple(words["conditional_openings"]))
+        or any(phrase in text for phrase in words["conditional_phrases"])
+    )
+
+
 def documents_text(documents: Sequence[Document], language: str, limit: int = MAX_DOCUMENTS) -> str:
-    """Papers to hand in, then papers to show; at most `limit` lines, the rest counted."""
-    submit = [d for d in documents if d.kind != "present"]
-    present = [d for d in documents if d.kind == "present"]
+    """Papers to hand in, then papers to show, each with the papers everybody needs first; at most `limit`
+    lines, the rest counted."""
+    submit = sorted((d for d in documents if d.kind != "present"), key=is_conditional)
+    present = sorted((d for d in documents if d.kind == "present"), key=is_conditional)
     shown = 0
     parts = []
     for heading, group in (("documents.submit_heading", submit), ("documents.present_heading", present)):

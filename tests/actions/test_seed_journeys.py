@@ -65,6 +65,14 @@ async def test_birth_documents_typed_without_diacritics(seeded):
     assert messages[0]["official_url"].startswith("https://dichvucong.gov.vn/")
 
 
+async def test_papers_everybody_needs_come_before_case_specific_ones(seeded):
+    _, messages = await run(ActionAnswerDocuments(), turn("đăng ký khai sinh cần giấy tờ gì", "ask_documents"))
+
+    first_paper = next(line for line in messages[0]["documents"].splitlines() if line.startswith("• "))
+    assert "Giấy chứng sinh" in first_paper
+    assert "bỏ rơi" in messages[0]["documents"]  # the abandoned-child case is still listed, later
+
+
 async def test_another_procedure_named_replaces_the_focus(seeded):
     tracker = turn(
         "còn đăng ký kết hôn thì cần giấy tờ gì", "ask_documents", focus=BIRTH, entities=[("procedure", "đăng ký kết hôn")]
