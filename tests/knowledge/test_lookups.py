@@ -33,3 +33,15 @@ def test_write_then_nothing_is_stale(wards_loaded, tmp_path):
         assert len(stale_lookups(session, tmp_path)) == 2
         write_lookups(session, tmp_path)
         assert stale_lookups(session, tmp_path) == []
+
+
+def test_committed_lookup_tables_match_the_seeded_knowledge_base(session_factory):
+    """data/nlu/lookups/ is what `python -m knowledge lookups` writes from the seed: regenerate it when the
+    seed changes (make lookups), or the NLU model trains on stale names."""
+    from knowledge.seed import seed
+    from knowledge.settings import PROJECT_ROOT
+
+    seed(session_factory, progress=lambda *_: None)
+    with session_factory() as session:
+        stale = stale_lookups(session, PROJECT_ROOT)
+    assert stale == [], f"out of sync with the seed: {stale}; run `make lookups`"
