@@ -6,7 +6,8 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 import yaml
@@ -70,6 +71,27 @@ def kb(database_url):
     yield knowledge_base
     use_knowledge_base(previous)
     knowledge_base.dispose()
+
+
+@contextmanager
+def _knowledge_base_in(directory: Path, fill: Callable[[KnowledgeBase], None]) -> Iterator[KnowledgeBase]:
+    """A KnowledgeBase on a fresh SQLite file in `directory`, filled by `fill`, used by the actions meanwhile."""
+    kb = KnowledgeBase(replace(Settings(), database_url=f"sqlite:///{directory / 'knowledge.db'}",
+                               index_refresh_seconds=0))
+    Base.metadata.create_all(kb.engine)
+    fill(kb)
+    previous = use_knowledge_base(kb)
+    try:
+        yield kb
+    finally:
+        use_knowledge_base(previous)
+        kb.dispose()
+
+
+@pytest.fixture(scope="session")
+def knowledge_base_in():
+    """`with knowledge_base_in(directory, fill) as kb:` for module-wide knowledge bases (seed, national)."""
+    return _knowledge_base_in
 
 
 def tracker_state(scenario: str) -> Dict[str, Any]:

@@ -1,6 +1,5 @@
 """The coach over every procedure of the real seed (knowledge/seed/): each one either walks to the end with
 every placeholder filled, or says plainly why there is no online coach."""
-from dataclasses import replace
 
 import pytest
 import yaml
@@ -9,29 +8,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coach import has_fee, online_channel
 from actions.guide import ActionGuideNext, ActionGuideStart
-from actions.kb import KnowledgeBase, use_knowledge_base
 from knowledge import repository
 from knowledge.db import make_session_factory
-from knowledge.models import Base
 from knowledge.seed import SEED_DIR, seed
-from knowledge.settings import Settings
 
 SEED = SEED_DIR / "procedures.yml"
 CODES = [r["code"] for r in yaml.safe_load(SEED.read_text(encoding="utf-8"))] if SEED.exists() else []
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, knowledge_base_in):
     if not SEED.exists():
         pytest.skip(f"{SEED} absent: the seed is written by the importer (python -m knowledge seed)")
-    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'knowledge.db'}"
-    kb = KnowledgeBase(replace(Settings(), database_url=url, index_refresh_seconds=0))
-    Base.metadata.create_all(kb.engine)
-    seed(make_session_factory(kb.engine), SEED_DIR, progress=lambda _: None, wards=False)
-    previous = use_knowledge_base(kb)
-    yield kb
-    use_knowledge_base(previous)
-    kb.dispose()
+
+    def fill(kb):
+        seed(make_session_factory(kb.engine), SEED_DIR, progress=lambda _: None, wards=False)
+
+    with knowledge_base_in(tmp_path_factory.mktemp("seed"), fill) as kb:
+        yield kb
 
 
 def turn(text, intent, slots):

@@ -2,7 +2,6 @@
 
 Reads ../shared/tthc/national-procedures-2026-07.jsonl.gz (never copied into the project); skips where absent.
 """
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.kb import KnowledgeBase, use_knowledge_base
 from actions.procedure_answers import (
     ActionAnswerDocuments,
     ActionAnswerFee,
@@ -19,25 +17,21 @@ from actions.procedure_answers import (
     ActionAnswerWhere,
 )
 from knowledge.importers.national import import_file
-from knowledge.models import Base
-from knowledge.settings import PROJECT_ROOT, Settings
+from knowledge.settings import PROJECT_ROOT
 
 NATIONAL = PROJECT_ROOT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
 
 
 @pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
+def catalogue(tmp_path_factory, knowledge_base_in):
     if not NATIONAL.exists():
         pytest.skip(f"{NATIONAL} absent: the national records are read from ../shared, never committed")
-    url = f"sqlite:///{tmp_path_factory.mktemp('national') / 'knowledge.db'}"
-    kb = KnowledgeBase(replace(Settings(), database_url=url, index_refresh_seconds=0))
-    Base.metadata.create_all(kb.engine)
-    report = import_file(kb.session, NATIONAL)
-    assert report.created >= 2600
-    previous = use_knowledge_base(kb)
-    yield kb
-    use_knowledge_base(previous)
-    kb.dispose()
+
+    def fill(kb):
+        assert import_file(kb.session, NATIONAL).created >= 2600
+
+    with knowledge_base_in(tmp_path_factory.mktemp("national"), fill) as kb:
+        yield kb
 
 
 def turn(text: str, intent: str) -> Tracker:

@@ -1,5 +1,4 @@
 """The main journeys against the real seed (knowledge/seed/procedures.yml): the facts citizens will get."""
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,30 +8,25 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionFallback
-from actions.kb import KnowledgeBase, use_knowledge_base
 from actions.procedure_answers import ActionAnswerDocuments, ActionAnswerFee, ActionAnswerOnline
 from knowledge import repository
-from knowledge.models import Base
-from knowledge.settings import Settings
 
 SEED = Path(__file__).resolve().parents[2] / "knowledge" / "seed" / "procedures.yml"
 BIRTH = "1.001193"
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, knowledge_base_in):
     if not SEED.exists():
         pytest.skip(f"{SEED} absent: the seed is written by the importer (python -m knowledge seed)")
-    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'knowledge.db'}"
-    kb = KnowledgeBase(replace(Settings(), database_url=url, index_refresh_seconds=0))
-    Base.metadata.create_all(kb.engine)
-    with kb.session() as session, session.begin():
-        for record in yaml.safe_load(SEED.read_text(encoding="utf-8")):
-            repository.upsert_procedure(session, record, actor="test")
-    previous = use_knowledge_base(kb)
-    yield kb
-    use_knowledge_base(previous)
-    kb.dispose()
+
+    def fill(kb):
+        with kb.session() as session, session.begin():
+            for record in yaml.safe_load(SEED.read_text(encoding="utf-8")):
+                repository.upsert_procedure(session, record, actor="test")
+
+    with knowledge_base_in(tmp_path_factory.mktemp("seed"), fill) as kb:
+        yield kb
 
 
 def turn(text, intent, focus=None, entities=(), language="vi"):
