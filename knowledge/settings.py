@@ -11,6 +11,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+# The national portal records beside the project (development and CI): read in place, never copied in.
+NATIONAL_CATALOGUE = PROJECT_ROOT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
 
 
 def _int(name: str, default: int) -> int:

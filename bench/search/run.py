@@ -27,9 +27,9 @@ from pathlib import Path
 from bench.search.catalogue import build_kb, read_entries, synthetic_copies
 from bench.search.labelled import STYLES, LabelledQuery, load_queries, read_national, unknown_codes
 from knowledge.search import ProcedureIndex
-from knowledge.settings import PROJECT_ROOT
+from knowledge.settings import NATIONAL_CATALOGUE, PROJECT_ROOT
 
-NATIONAL = PROJECT_ROOT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+NATIONAL = NATIONAL_CATALOGUE
 SEED_DIR = PROJECT_ROOT / "knowledge" / "seed"
 RESULTS = PROJECT_ROOT / "bench" / "results"
 SMOKE_QUERIES = 12

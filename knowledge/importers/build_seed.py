@@ -21,10 +21,11 @@ import yaml
 
 from knowledge.importers.national import iter_records, parse_record
 from knowledge.records import canonical_record, validate_record
+from knowledge.settings import NATIONAL_CATALOGUE
 
 PROJECT = Path(__file__).resolve().parents[2]
 SEED_DIR = PROJECT / "knowledge" / "seed"
-DEFAULT_NATIONAL = PROJECT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+DEFAULT_NATIONAL = NATIONAL_CATALOGUE
 VERIFIED_ON = dt.date(2026, 11, 28)
 MAX_STEP_CHARS = 300  # longer steps are cut at a sentence end; the official link has the full text
 HAND_WRITTEN_URL = "https://dichvucong.gov.vn"

@@ -2,7 +2,6 @@
 
 Reads ../shared/tthc/national-procedures-2026-07.jsonl.gz (never copied into the project); skips where absent.
 """
-from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
@@ -17,9 +16,9 @@ from actions.procedure_answers import (
     ActionAnswerWhere,
 )
 from knowledge.importers.national import import_file
-from knowledge.settings import PROJECT_ROOT
+from knowledge.settings import NATIONAL_CATALOGUE
 
-NATIONAL = PROJECT_ROOT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+NATIONAL = NATIONAL_CATALOGUE
 
 
 @pytest.fixture(scope="module")

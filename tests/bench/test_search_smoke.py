@@ -1,6 +1,5 @@
 import json
 import time
-from pathlib import Path
 
 from bench.search.labelled import STYLES, load_queries, read_national, unknown_codes
 from bench.search.run import NATIONAL, main

@@ -2,11 +2,11 @@ import gzip
 import json
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 
 from knowledge.search import CONFIDENT, POSSIBLE, Candidate, ProcedureIndex
+from knowledge.settings import NATIONAL_CATALOGUE
 
 # Real names and codes from the national catalogue (2026-07); aliases as citizens say them.
 ENTRIES = [
@@ -142,7 +142,7 @@ def test_exact_alias_wins(index):
     assert found[0].code == "1.001193" and found[0].score == 100
 
 
-NATIONAL = Path(__file__).resolve().parents[3] / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+NATIONAL = NATIONAL_CATALOGUE
 
 
 def test_search_is_fast_on_the_national_catalogue():

@@ -9,11 +9,12 @@ import yaml
 
 from knowledge.importers.national import iter_records
 from knowledge.records import canonical_record, validate_record
+from knowledge.settings import NATIONAL_CATALOGUE
 from knowledge.text import fold
 
 PROJECT = Path(__file__).resolve().parents[2]
 SEED = PROJECT / "knowledge" / "seed" / "procedures.yml"
-NATIONAL = PROJECT / ".." / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+NATIONAL = NATIONAL_CATALOGUE
 
 # The procedures the seed must cover (the national code chosen for each, or the local code of a record
 # written by hand because the 2026-07 national file has no such procedure).

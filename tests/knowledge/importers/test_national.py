@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +11,9 @@ from knowledge.importers.national import import_file, iter_records, parse_record
 from knowledge.models import Procedure
 from knowledge.repository import get_procedure, upsert_procedure
 from knowledge.records import procedure_to_record
+from knowledge.settings import NATIONAL_CATALOGUE
 
-PROJECT = Path(__file__).resolve().parents[3]
-NATIONAL = PROJECT / ".." / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+NATIONAL = NATIONAL_CATALOGUE
 
 
 @pytest.fixture(scope="module")
