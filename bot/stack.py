@@ -104,11 +104,11 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = stack_environment(self.settings)
         for name, command in commands(self.settings, self.model).items():
-            log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-            self.processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+                self.processes[name] = subprocess.Popen(
+                    command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS, progress=print, cancelled=lambda: False) -> None:
         """Wait until the gateway's /healthz says all three answer; raise if a process dies."""
