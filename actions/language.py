@@ -1,8 +1,10 @@
 """`action_detect_language`: keep the `language` slot in step with what the citizen writes.
 
-Rasa runs it through the slot's custom mapping (action_extract_slots) on every user message, before the
-answering action, so the answer's Vietnamese or English variation is chosen in the same turn. A message
-whose language is unclear ("ok", a button) keeps the language already in use.
+The slot's custom mapping names it, so Rasa runs it (action_extract_slots) on every user message before the
+answering action, and the answer's Vietnamese or English variation is chosen in the same turn. A message
+whose language is unclear ("ok", a button) keeps the language already in use. Started through
+`bot.rasa_server`, Rasa runs the same rule (`knowledge.text.language_change`) in-process instead of calling
+this action over HTTP; this action serves a plain `rasa run`.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.text import detect_language
+from knowledge.text import language_change
 
 
 class ActionDetectLanguage(Action):
@@ -23,9 +25,5 @@ class ActionDetectLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if text.startswith("/"):
-            return []
-        detected = detect_language(text)
-        if detected and detected != tracker.get_slot("language"):
-            return [SlotSet("language", detected)]
-        return []
+        language = language_change(text, tracker.get_slot("language"))
+        return [SlotSet("language", language)] if language else []

@@ -163,3 +163,14 @@ def detect_language(text: str) -> str | None:
     if vi >= 1 and vi > en:
         return "vi"
     return None
+
+
+def language_change(text: str, current: str | None) -> str | None:
+    """The `language` slot's new value once the citizen has written `text`; None keeps `current`.
+
+    A button payload ("/choose_procedure{…}") or a message whose language is unclear ("ok") changes nothing.
+    """
+    if text.startswith("/"):
+        return None
+    detected = detect_language(text)
+    return detected if detected and detected != current else None
