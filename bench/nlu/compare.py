@@ -1,10 +1,13 @@
 """Compare candidate NLU pipelines by k-fold cross-validation, per writing style.
 
-    PYTHONPATH=. .venv/bin/python -m bench.nlu.compare --folds 5
+    PYTHONPATH=. .venv/bin/python -m bench.nlu.compare                  # 5 folds: ours, rasa_default, TF-IDF+LR
+    PYTHONPATH=. .venv/bin/python -m bench.nlu.compare --pipelines all  # every candidate in bench/nlu/pipelines
     PYTHONPATH=. .venv/bin/python -m bench.nlu.compare --smoke          # tiny data, 2 folds, 2 epochs, `ours` only
 
 Each candidate in bench/nlu/pipelines/*.yml is trained on the same folds of data/nlu (lookups included), and
 every held-out example is parsed once. Also scores a TF-IDF + logistic-regression baseline on the same folds.
+Without --pipelines it runs the comparison the benchmark reports: our pipeline (config.yml) against
+Rasa's default one.
 Writes bench/results/nlu_compare[_smoke].json and prints a markdown table.
 """
 
@@ -24,6 +27,7 @@ from bench.nlu.rasa_runner import quiet_rasa, train_and_predict
 
 PIPELINE_DIR = Path(__file__).resolve().parent / "pipelines"
 BASELINES = {"tfidf_lr": False, "tfidf_lr_folded": True}
+DEFAULT_PIPELINES = ("ours", "rasa_default")
 
 
 def _progress(message: str) -> None:
@@ -64,8 +68,14 @@ def run(arguments: argparse.Namespace) -> dict:
     if arguments.smoke:
         corpus = smoke_corpus(corpus)
     pipelines = sorted(PIPELINE_DIR.glob("*.yml"))
-    if arguments.pipelines:
-        pipelines = [p for p in pipelines if p.stem in arguments.pipelines]
+    wanted = DEFAULT_PIPELINES if arguments.pipelines is None else [w.lower() for w in arguments.pipelines]
+    if "none" in wanted:
+        pipelines = []
+    elif "all" not in wanted:
+        unknown = set(wanted) - {p.stem for p in pipelines}
+        if unknown:
+            raise SystemExit(f"no such pipeline in {PIPELINE_DIR}: {', '.join(sorted(unknown))}")
+        pipelines = [p for p in pipelines if p.stem in wanted]
     names = [p.stem for p in pipelines] + ([] if arguments.no_baseline else list(BASELINES))
     collected = {name: {"examples": [], "predictions": [], "timings": []} for name in names}
     fold_list = list(folds(corpus.examples, arguments.folds, seed=arguments.seed))
@@ -116,7 +126,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--epochs", type=int, default=None, help="override DIET epochs in every candidate")
-    parser.add_argument("--pipelines", nargs="*", help="candidate names (bench/nlu/pipelines/<name>.yml)")
+    parser.add_argument(
+        "--pipelines", nargs="*",
+        help=f"candidate names (bench/nlu/pipelines/<name>.yml) or 'all'; default: {' '.join(DEFAULT_PIPELINES)}; "
+        "'none' runs only the TF-IDF baselines (seconds)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="tiny data, 2 folds, 2 epochs, only the `ours` candidate unless --pipelines")
     parser.add_argument("--nlu-dir", type=Path, default=Path("data/nlu"))
