@@ -36,6 +36,7 @@ class _Session:
     marker: tuple  # (number of rows of the conversation, highest row id) when `events` was true
     session_start: Optional[float]  # timestamp of the latest session_started row, None if there is none
     events: list[str] = field(default_factory=list)  # each event's `data` column (JSON)
+    checked: bool = False  # compared with the database by the last retrieve, not yet saved over
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,22 +60,22 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._capacity = max(0, int(cached_conversations))
+        event = self.SQLEvent
+        self._marker_statement = sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(
+            event.sender_id == sa.bindparam("sender_id")
+        )
 
     # -- reading -------------------------------------------------------------------------------------------
 
     def _marker(self, session: Any, sender_id: str) -> tuple:
-        event = self.SQLEvent
-        return tuple(
-            session.execute(
-                sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender_id)
-            ).one()
-        )
+        return tuple(session.connection().execute(self._marker_statement, {"sender_id": sender_id}).one())
 
     def _current_session(self, session: Any, sender_id: str) -> _Session:
         """The latest session's stored events, from memory when the database has not changed since."""
         marker = self._marker(session, sender_id)
         known = self._sessions.get(sender_id)
         if known is not None and known.marker == marker:
+            known.checked = True
             self._sessions.move_to_end(sender_id)
             return known
         rows = session.execute(
@@ -83,7 +84,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             .statement
         ).all()
         starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
-        loaded = _Session(marker, max(starts) if starts else None, [row.data for row in rows])
+        loaded = _Session(marker, max(starts) if starts else None, [row.data for row in rows], checked=True)
         self._remember(sender_id, loaded)
         return loaded
 
@@ -109,11 +110,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # -- writing -------------------------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events not stored yet (as `SQLTrackerStore.save` does) and keep the session in memory."""
+        """Store the events not stored yet (as `SQLTrackerStore.save` does) and keep the session in memory.
+
+        Rasa saves a tracker it retrieved earlier in the same turn, under the conversation's lock: when that
+        retrieve checked the cached session against the database, it is not checked a second time.
+        """
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
         with self.session_scope() as session:
-            known = self._current_session(session, sender_id)
+            known = self._sessions.get(sender_id)
+            if known is None or not known.checked:
+                known = self._current_session(session, sender_id)
             new_events = list(tracker.events)[len(known.events):]
             rows = []
             for event in new_events:

@@ -117,3 +117,18 @@ def test_sqlite_runs_in_wal_mode(url):
     store = _store(url)
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+async def test_a_write_between_retrieve_and_save_loses_nothing_and_doubles_nothing(url):
+    ours, other_replica = _store(url), _store(url)
+    await _say(ours, "citizen", *_turn("lệ phí?", "ask_fee", "8.000 đồng"))
+    tracker = await ours.retrieve("citizen")  # our turn starts …
+    await _say(other_replica, "citizen", *_turn("bao lâu?", "ask_fee", "5 ngày"))  # … a write slips in …
+    for event in _turn("cảm ơn", "greet", "Không có chi"):
+        tracker.update(event)
+    await ours.save(tracker)  # … and our turn ends
+    rows = _rows(url, "citizen")
+    assert [row for row in rows if row[0] == "user"] == [("user", "ask_fee", None)] * 2 + [("user", "greet", None)]
+    assert len(rows) == 1 + 15
+    texts = [e.text for e in (await ours.retrieve("citizen")).events if isinstance(e, UserUttered)]
+    assert sorted(texts) == sorted(["lệ phí?", "bao lâu?", "cảm ơn"])
