@@ -78,8 +78,10 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed $(SPACY_VI)
 validate: setup ## Check the Rasa data (domain, NLU, rules, stories)
 	$(PY) -m rasa data validate --quiet
 
-bench: setup $(MODEL) ## Run the benchmarks (see bench/README.md)
-	$(PY) -m bench
+bench: setup $(MODEL) ## Run every benchmark: search, speed (with a full training), NLU 5-fold comparison (about 1 h)
+	$(PY) -m bench.search.run
+	$(PY) -m bench.speed --train
+	$(PY) -m bench.nlu.compare
 
 clean: ## Remove the virtualenv, models and local databases
 	rm -rf $(VENV) models var results .pytest_cache

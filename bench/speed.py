@@ -1,6 +1,6 @@
 """Speed benchmark through the real processes on loopback (issue: measured quality and speed).
 
-    python -m bench.speed              # cold start, sequential latency, 20×10 concurrent, memory
+    python -m bench.speed              # cold starts, sequential latency, 20×10 concurrent, memory
     python -m bench.speed --train      # also time a full `rasa train --force` (minutes)
     python -m bench.speed --smoke      # tiny counts, for the test suite
 
@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.stack import Stack, isolated_settings, prepare_knowledge
+from bot.stack import Stack, isolated_settings, prepare_knowledge, stack_environment
 from knowledge.settings import PROJECT_ROOT, Settings
 
 MODEL = PROJECT_ROOT / "models" / "hue.tar.gz"
@@ -161,6 +162,24 @@ def _first_answer_seconds(settings: Settings, started: float) -> float:
     raise TimeoutError("no answer within the deadline")
 
 
+def make_run_cold_start_seconds(settings: Settings) -> float:
+    """`make run` (model trained, knowledge base on its own database) until the first answered message."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        ["make", "run"], cwd=PROJECT_ROOT, env=stack_environment(settings),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        return _first_answer_seconds(settings, started)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def training_seconds() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
@@ -194,6 +213,9 @@ def run(smoke: bool, train: bool) -> dict:
         results["peak_memory_mb"] = _tree_peak_rss_mb([p.pid for p in stack.processes.values()])
     finally:
         stack.stop()
+    if not smoke:
+        print("cold start through make run …", flush=True)
+        results["make_run_cold_start_s"] = make_run_cold_start_seconds(isolated_settings(work, port_base=28100))
     if train:
         print("training …", flush=True)
         results["training_s"] = training_seconds()
