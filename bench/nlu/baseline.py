@@ -1,34 +1,25 @@
 """Classical baseline on the same folds: TF-IDF (word 1–2 + char_wb 2–5) and logistic regression.
 
-Two variants: on the raw lowercased text, and on the accent-folded, abbreviation-expanded text
-(the same `knowledge.text` helpers the Rasa featurizer uses). Intent only, no entities.
+Two variants: on the raw lowercased text (what a team would otherwise use), and on the accent-folded,
+abbreviation-expanded text. The folded variant is exactly `bot.nlu.folded_intents.FoldedIntentClassifier`
+outside Rasa, the same model construction and text preparation. Intent only, no entities.
 """
 
 from __future__ import annotations
 
 import time
 
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline, make_union
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from bench.nlu.data import Example
 from bench.nlu.metrics import Prediction
-from knowledge.text import expand_abbreviations, fold
+from bot.nlu.folded_intents import folded_text, tfidf_logistic_regression
 
 
 def _prepare(text: str, folded: bool) -> str:
-    return fold(expand_abbreviations(text)) if folded else text.lower()
+    return folded_text(text) if folded else text.lower()
 
 
 def train_and_predict(train: list[Example], test: list[Example], folded: bool) -> tuple[list[Prediction], dict]:
-    model = make_pipeline(
-        make_union(
-            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-        ),
-        LogisticRegression(max_iter=2000, C=10.0),
-    )
+    model = tfidf_logistic_regression()
     started = time.perf_counter()
     model.fit([_prepare(e.text, folded) for e in train], [e.intent for e in train])
     train_seconds = time.perf_counter() - started

@@ -1,0 +1,121 @@
+"""`FoldedIntentClassifier`: the intent from TF-IDF n-grams of the accent-folded text and a logistic regression.
+
+Measured by 5-fold cross-validation per writing style (bench/README.md "NLU"): on our data this linear model
+over `fold(expand_abbreviations(text))` (word 1–2-grams and char_wb 2–5-grams, TF-IDF, C = 10) classifies
+intents better than DIET, trains in seconds and answers in a fraction of a millisecond. DIET stays in the
+pipeline for the entities only (`intent_classification: false`). Place this component after DIET so that
+its intent and ranking are the ones kept.
+
+Probabilities of a 20-odd-class logistic regression are lower than DIET's softmax: the FallbackClassifier
+threshold in config.yml (0.3, ambiguity 0.05) was chosen from its confidence on held-out folds.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+from knowledge.text import expand_abbreviations, fold
+
+MODEL_FILE = "folded_intents.joblib"
+
+
+def folded_text(text: str) -> str:
+    """The text as the classifier reads it: abbreviations and English terms spelled out, accents folded."""
+    return fold(expand_abbreviations(text or ""))
+
+
+def tfidf_logistic_regression(c: float = 10.0, max_iter: int = 2000) -> Pipeline:
+    """TF-IDF over word 1–2-grams and char_wb 2–5-grams, then a logistic regression."""
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        ),
+        LogisticRegression(max_iter=max_iter, C=c),
+    )
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class FoldedIntentClassifier(GraphComponent, IntentClassifier):
+    """Sets `intent` and `intent_ranking` from a logistic regression over folded-text TF-IDF features."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 10.0, "max_iter": 2000, "ranking_length": 10}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[Pipeline] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FoldedIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            return self._resource  # nothing to tell apart: stay untrained, change nothing
+        model = tfidf_logistic_regression(self._config["C"], self._config["max_iter"])
+        model.fit([folded_text(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        self.model = model
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(model, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "FoldedIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = joblib.load(directory / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        texted = [m for m in messages if m.get(TEXT)]
+        if not texted:
+            return messages
+        probabilities = self.model.predict_proba([folded_text(m.get(TEXT)) for m in texted])
+        labels = self.model.classes_
+        for message, row in zip(texted, probabilities):
+            order = np.argsort(-row)[: self._config["ranking_length"]]
+            ranking = [{INTENT_NAME_KEY: str(labels[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
