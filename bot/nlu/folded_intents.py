@@ -8,9 +8,14 @@ its intent and ranking are the ones kept.
 
 Probabilities of a 20-odd-class logistic regression are lower than DIET's softmax: the FallbackClassifier
 threshold in config.yml (0.3, ambiguity 0.05) was chosen from its confidence on held-out folds.
+
+At parse time `LinearScorer` computes the same probabilities as the scikit-learn pipeline without its
+per-call machinery (joblib dispatch, input validation, sparse stacking): profiled in the Rasa server, the
+pipeline's `predict_proba` took 14 % of a turn's CPU for 0.05 ms of arithmetic.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
@@ -48,6 +53,43 @@ def tfidf_logistic_regression(c: float = 10.0, max_iter: int = 2000) -> Pipeline
     )
 
 
+class LinearScorer:
+    """`tfidf_logistic_regression` probabilities for one text, computed from the fitted parts directly."""
+
+    def __init__(self, model: Pipeline) -> None:
+        union, regression = model[0], model[-1]
+        self.classes = [str(label) for label in regression.classes_]
+        self._coefficients = np.ascontiguousarray(regression.coef_.T)  # (features, classes), or 1 column if 2 classes
+        self._intercept = regression.intercept_.copy()
+        self._binary = regression.coef_.shape[0] == 1
+        self._parts = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            self._parts.append(
+                (vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset, vectorizer.sublinear_tf)
+            )
+            offset += len(vectorizer.vocabulary_)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        scores = self._intercept.copy()
+        for analyzer, vocabulary, idf, offset, sublinear_tf in self._parts:
+            counts = Counter(index for index in map(vocabulary.get, analyzer(text)) if index is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            if sublinear_tf:
+                weights = 1.0 + np.log(weights)
+            weights *= idf[columns]
+            weights /= np.linalg.norm(weights)  # TfidfVectorizer's l2 norm, over the known terms
+            scores += weights @ self._coefficients[offset + columns]
+        if self._binary:  # scikit-learn's two-class regression: one score, the second class's log-odds
+            second = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - second, second])
+        exponentials = np.exp(scores - scores.max())
+        return exponentials / exponentials.sum()
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FoldedIntentClassifier(GraphComponent, IntentClassifier):
     """Sets `intent` and `intent_ranking` from a logistic regression over folded-text TF-IDF features."""
@@ -67,6 +109,7 @@ class FoldedIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
+        self._scorer = LinearScorer(model) if model is not None else None
 
     @classmethod
     def create(
@@ -85,6 +128,7 @@ class FoldedIntentClassifier(GraphComponent, IntentClassifier):
         model = tfidf_logistic_regression(self._config["C"], self._config["max_iter"])
         model.fit([folded_text(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
         self.model = model
+        self._scorer = LinearScorer(model)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / MODEL_FILE)
         return self._resource
@@ -106,16 +150,15 @@ class FoldedIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None:
+        if self._scorer is None:
             return messages
-        texted = [m for m in messages if m.get(TEXT)]
-        if not texted:
-            return messages
-        probabilities = self.model.predict_proba([folded_text(m.get(TEXT)) for m in texted])
-        labels = self.model.classes_
-        for message, row in zip(texted, probabilities):
+        labels = self._scorer.classes
+        for message in messages:
+            if not message.get(TEXT):
+                continue
+            row = self._scorer.probabilities(folded_text(message.get(TEXT)))
             order = np.argsort(-row)[: self._config["ranking_length"]]
-            ranking = [{INTENT_NAME_KEY: str(labels[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            ranking = [{INTENT_NAME_KEY: labels[i], PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

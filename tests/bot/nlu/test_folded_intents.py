@@ -75,3 +75,22 @@ def test_without_training_data_it_changes_nothing(storage, context):
     message = Message(data={"text": "xin chào", "intent": {"name": "greet", "confidence": 0.7}})
     component.process([message])
     assert message.get("intent") == {"name": "greet", "confidence": 0.7}
+
+
+def test_fast_scorer_gives_scikit_learns_probabilities():
+    from pathlib import Path
+
+    from bench.nlu.data import load_corpus
+    from bot.nlu.folded_intents import LinearScorer, tfidf_logistic_regression
+
+    examples = load_corpus(Path(__file__).resolve().parents[3] / "data" / "nlu").examples
+    texts = [folded_text(e.text) for e in examples]
+    model = tfidf_logistic_regression().fit(texts[::2], [e.intent for e in examples[::2]])
+    unseen = texts[1::2] + ["", "zzzz qqqq", "le phi le phi le phi"]  # held out, nothing known, repeated words
+    two_intents = [(t, e.intent) for t, e in zip(texts, examples) if e.intent in ("ask_fee", "greet")]
+    binary = tfidf_logistic_regression().fit([t for t, _ in two_intents], [i for _, i in two_intents])
+    for fitted in (model, binary):
+        scorer = LinearScorer(fitted)
+        for text, row in zip(unseen, fitted.predict_proba(unseen)):
+            assert scorer.probabilities(text) == pytest.approx(row, abs=1e-9)
+        assert scorer.classes == list(fitted.classes_)
