@@ -8,8 +8,10 @@ counts the stored events again. Here:
 - every event is still written to SQL as it happens, in the same table and format, so trainers' logs, other
   Rasa replicas and a restarted server see exactly what `SQLTrackerStore` would have stored;
 - a turn first asks the database for the conversation's (event count, highest id). When that matches what
-  this process last wrote or read, the session's events come from memory; otherwise (another replica wrote,
-  the process restarted, the cache forgot the conversation) they are read with Rasa's own query;
+  this process last wrote or read, the session's events come from memory, as the Event objects already built
+  (Rasa itself shares them between tracker copies, `DialogueStateTracker.travel_back_in_time`); otherwise
+  (another replica wrote, the process restarted, the cache forgot the conversation) they are read with Rasa's
+  own query;
 - SQLite keeps its connections open (a pool instead of SQLAlchemy 1.4's connection per session) and runs in
   WAL mode with `synchronous=NORMAL`: a commit no longer waits for two fsyncs.
 """
@@ -22,7 +24,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -35,7 +37,8 @@ class _Session:
 
     marker: tuple  # (number of rows of the conversation, highest row id) when `events` was true
     session_start: Optional[float]  # timestamp of the latest session_started row, None if there is none
-    events: list[str] = field(default_factory=list)  # each event's `data` column (JSON)
+    rows: int  # how many rows `SQLTrackerStore._event_query` returns: the latest session's
+    events: list[Event] = field(default_factory=list)  # those rows as events
     checked: bool = False  # compared with the database by the last retrieve, not yet saved over
 
 
@@ -84,7 +87,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             .statement
         ).all()
         starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
-        loaded = _Session(marker, max(starts) if starts else None, [row.data for row in rows], checked=True)
+        events = deserialise_events([json.loads(row.data) for row in rows])
+        loaded = _Session(marker, max(starts) if starts else None, len(rows), events, checked=True)
         self._remember(sender_id, loaded)
         return loaded
 
@@ -102,10 +106,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if fetch_events_from_all_sessions:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
-            events = self._current_session(session, sender_id).events
-        if not self.domain or not events:
+            known = self._current_session(session, sender_id)
+        if not self.domain or not known.rows:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in events], self.domain.slots)
+        return DialogueStateTracker.from_events(sender_id, list(known.events), self.domain.slots)
 
     # -- writing -------------------------------------------------------------------------------------------
 
@@ -121,7 +125,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             known = self._sessions.get(sender_id)
             if known is None or not known.checked:
                 known = self._current_session(session, sender_id)
-            new_events = list(tracker.events)[len(known.events):]
+            new_events = list(tracker.events)[known.rows:]
             rows = []
             for event in new_events:
                 data = event.as_dict()
@@ -137,7 +141,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 )
             session.add_all(rows)
             session.flush()  # assigns the ids
-            stored = [(row.id, row.type_name, row.timestamp, row.data) for row in rows]
+            stored = [(row.id, row.type_name, row.timestamp, event) for row, event in zip(rows, new_events)]
             session.commit()
         if not stored:
             return
@@ -146,11 +150,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return
         count, _ = known.marker
         kept = [
-            data for _, _, timestamp, data in stored
+            event for _, _, timestamp, event in stored
             if known.session_start is None or (timestamp is not None and timestamp >= known.session_start)
         ]
         self._remember(
             sender_id,
             _Session((count + len(stored), max(row_id for row_id, *_ in stored)), known.session_start,
-                     known.events + kept),
+                     known.rows + len(kept), known.events + kept),
         )

@@ -132,3 +132,14 @@ async def test_a_write_between_retrieve_and_save_loses_nothing_and_doubles_nothi
     assert len(rows) == 1 + 15
     texts = [e.text for e in (await ours.retrieve("citizen")).events if isinstance(e, UserUttered)]
     assert sorted(texts) == sorted(["lệ phí?", "bao lâu?", "cảm ơn"])
+
+
+async def test_a_turn_that_is_never_saved_leaves_nothing_behind(url):
+    store = _store(url)
+    await _say(store, "citizen", *_turn("lệ phí?", "ask_fee", "8.000 đồng"))
+    failed_turn = await store.retrieve("citizen")
+    failed_turn.update(UserUttered("câu hỏi bị lỗi", {"name": "ask_fee"}))
+    failed_turn.update(SlotSet("language", "en"))
+    again = await store.retrieve("citizen")
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["lệ phí?"]
+    assert again.get_slot("language") == "vi"
