@@ -1,7 +1,5 @@
 import numpy as np
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
@@ -14,16 +12,6 @@ TRAINING = [
     ("lệ phí đổi giấy phép lái xe bao nhiêu", "ask_fee"),
     ("nộp hồ sơ ở đâu", "ask_where"),
 ]
-
-
-@pytest.fixture
-def storage(tmp_path):
-    return LocalModelStorage(tmp_path)
-
-
-@pytest.fixture
-def context():
-    return ExecutionContext(GraphSchema({}), "test")
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """FoldedIntentClassifier learns intents from folded text: the same question with or without diacritics or in
 teencode gets the same intent, and the trained model survives being stored and loaded."""
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -16,16 +14,6 @@ TRAINING = {
                 "how much does it cost"],
     "greet": ["xin chào", "chào bạn", "hello", "chào ad"],
 }
-
-
-@pytest.fixture
-def storage(tmp_path):
-    return LocalModelStorage(tmp_path)
-
-
-@pytest.fixture
-def context():
-    return ExecutionContext(GraphSchema({}), "test")
 
 
 def _train(storage, context, training=TRAINING) -> Resource:

@@ -1,7 +1,5 @@
 """Messages made only of words never seen in the in-scope training data are out of scope; others keep DIET's intent."""
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -19,9 +17,7 @@ LOOKUP = [{"name": "procedure", "elements": ["giấy chứng nhận quyền sử
 
 
 @pytest.fixture
-def trained(tmp_path):
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
+def trained(storage, context):
     resource = Resource("unknown_words")
     examples = [Message(data={"text": text, "intent": intent}) for text, intent in TRAINING]
     component = UnknownWordsClassifier.create(UnknownWordsClassifier.get_default_config(), storage, resource, context)
@@ -61,9 +57,7 @@ def test_messages_with_a_known_word_or_no_word_keep_their_intent(trained, text):
     assert message.get("intent") == {"name": "affirm", "confidence": 0.93}
 
 
-def test_an_untrained_component_changes_nothing(tmp_path):
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
+def test_an_untrained_component_changes_nothing(storage, context):
     component = UnknownWordsClassifier.load(
         UnknownWordsClassifier.get_default_config(), storage, Resource("never_trained"), context
     )
