@@ -143,6 +143,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.flush()  # assigns the ids
             stored = [(row.id, row.type_name, row.timestamp, event) for row, event in zip(rows, new_events)]
             session.commit()
+        known.checked = False  # the next save checks again unless a retrieve does first
         if not stored:
             return
         if any(type_name == SessionStarted.type_name for _, type_name, _, _ in stored):
