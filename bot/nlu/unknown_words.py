@@ -14,20 +14,17 @@ before FallbackClassifier.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.stored import StoredIntentClassifier
 from knowledge.text import expand_abbreviations, fold, words
-
-KNOWN_WORDS_FILE = "known_words.json"
 
 
 def message_words(text: str) -> set[str]:
@@ -37,64 +34,36 @@ def message_words(text: str) -> set[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class UnknownWordsClassifier(GraphComponent, IntentClassifier):
+class UnknownWordsClassifier(StoredIntentClassifier):
     """Sets `out_of_scope` on messages made only of words never seen in the in-scope training data."""
+
+    FILE = "known_words.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"intent": "out_of_scope"}
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        known: Iterable[str] = (),
-    ) -> None:
-        self._intent = config["intent"]
-        self._model_storage = model_storage
-        self._resource = resource
-        self.known = frozenset(known)
+    def use(self, trained: Optional[Iterable[str]]) -> None:
+        self.known = frozenset(trained or ())
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "UnknownWordsClassifier":
-        return cls(config, model_storage, resource)
+    @staticmethod
+    def read(path: Path) -> list[str]:
+        return json.loads(path.read_text("utf-8"))
+
+    @staticmethod
+    def write(trained: Iterable[str], path: Path) -> None:
+        path.write_text(json.dumps(sorted(trained), ensure_ascii=False), "utf-8")
 
     def train(self, training_data: TrainingData) -> Resource:
         known: set[str] = set()
         for example in training_data.intent_examples:
-            if example.get(INTENT) != self._intent:
+            if example.get(INTENT) != self._config["intent"]:
                 known |= message_words(example.get(TEXT) or "")
         for table in training_data.lookup_tables:
             elements = table.get("elements")
             for element in elements if isinstance(elements, list) else []:
                 known |= message_words(str(element))
-        self.known = frozenset(known)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / KNOWN_WORDS_FILE).write_text(json.dumps(sorted(self.known), ensure_ascii=False), "utf-8")
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "UnknownWordsClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                known = json.loads((directory / KNOWN_WORDS_FILE).read_text("utf-8"))
-        except ValueError:  # not trained (no NLU data): know nothing, change nothing
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, known)
+        return self.store(known)
 
     def is_unknown(self, text: Optional[str]) -> bool:
         """True when the text has words and none of them is known."""
@@ -102,11 +71,12 @@ class UnknownWordsClassifier(GraphComponent, IntentClassifier):
         return bool(found) and bool(self.known) and found.isdisjoint(self.known)
 
     def process(self, messages: List[Message]) -> List[Message]:
+        name = self._config["intent"]
         for message in messages:
             if not self.is_unknown(message.get(TEXT)):
                 continue
-            intent = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self._intent]
+            intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages
