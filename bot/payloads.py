@@ -3,7 +3,7 @@
 Rasa reads any message starting with "/" as an intent with entities, so a citizen could otherwise
 jump to any intent or set any slot. Button payloads are let through only as `/intent` or
 `/intent{json object}` with the intent in `ALLOWED_INTENTS`; any other text loses its leading
-slashes and reaches Rasa as plain words.
+slashes and reaches Rasa as plain words. Entity values are redacted, integers too.
 """
 from __future__ import annotations
 
@@ -61,8 +61,15 @@ def _allowed_payload(text: str, redact: Callable[[str], str]) -> str | None:
         return None
     if not isinstance(entities, dict) or not all(_is_entity(name, value) for name, value in entities.items()):
         return None
-    cleaned = {name: redact(value) if isinstance(value, str) else value for name, value in entities.items()}
+    cleaned = {name: _redacted_entity(value, redact) for name, value in entities.items()}
     return "/" + match["intent"] + json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
+
+
+def _redacted_entity(value: str | int, redact: Callable[[str], str]) -> str | int:
+    """A string redacted; an integer that is personal data ({"x": 905123456}) becomes its placeholder."""
+    written = value if isinstance(value, str) else str(value)
+    redacted = redact(written)
+    return value if redacted == written else redacted
 
 
 def _is_entity(name: str, value: object) -> bool:

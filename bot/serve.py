@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.keys import MESSAGES
+from knowledge.redact import install_log_redaction
 from knowledge.settings import Settings
 
 log = logging.getLogger("bot")
@@ -19,6 +20,7 @@ def public_url(settings: Settings) -> str:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()  # whatever a log line quotes, no personal data reaches var/log/
     settings = Settings.from_env()
     app = create_app(settings)
     log.info("%s: %s", app[MESSAGES].app_title, public_url(settings))

@@ -37,6 +37,55 @@ async def test_personal_data_is_redacted_before_rasa(client, fake_rasa, sender):
     assert "làm khai sinh" in forwarded
 
 
+# The forms that reached the tracker store in issue 14, with the digits that must not reach Rasa.
+ISSUE_14_FORMS = [
+    ("CCCD079123456789", "079123456789"),
+    ("sdt0905123456", "905123456"),
+    ("079 123 456 789", "079123456789"),
+    ("079.123.456.789", "079123456789"),
+    ("123 456 789", "123456789"),
+    ("0905  123  456", "905123456"),
+    ("0905_123_456", "905123456"),
+    ("0905/123/456", "905123456"),
+    ("０９０５１２３４５６", "905123456"),
+    ("+84 (0) 905 123 456", "905123456"),
+    ("0 9 0 5 1 2 3 4 5 6", "905123456"),
+]
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if char.isdigit())
+
+
+@pytest.mark.parametrize("written, raw", ISSUE_14_FORMS)
+async def test_every_form_of_issue_14_is_redacted_before_rasa(client, fake_rasa, sender, written, raw):
+    status, _ = await chat(client, {"sender": sender, "message": f"làm lại giấy tờ, số {written} nhé"})
+    assert status == 200
+    assert raw not in _digits(fake_rasa.received[0]["message"])
+
+
+@pytest.mark.parametrize(
+    "payload, raw",
+    [
+        ('/ask_fee{"procedure": 905123456}', "905123456"),
+        ('/ask_fee{"procedure": 79123456789}', "79123456789"),
+        ('/ask_fee{"procedure": "CCCD079123456789"}', "079123456789"),
+        ('/ask_fee{"procedure": "0905_123_456"}', "905123456"),
+        ('/ask_fee{"procedure": "\\u0030905123456"}', "905123456"),
+        ('/inform{"x": 905123456}', "905123456"),  # not an allowed intent: plain text, redacted too
+    ],
+)
+async def test_numbers_inside_payload_entities_are_redacted(client, fake_rasa, sender, payload, raw):
+    status, _ = await chat(client, {"sender": sender, "message": payload})
+    assert status == 200
+    assert raw not in _digits(fake_rasa.received[0]["message"])
+
+
+async def test_an_ordinary_integer_in_a_payload_stays_an_integer(client, fake_rasa, sender):
+    await chat(client, {"sender": sender, "message": '/checklist_answer{"step": 3}'})
+    assert fake_rasa.received[0]["message"] == '/checklist_answer{"step":3}'
+
+
 async def test_decomposed_vietnamese_is_normalised_to_nfc(client, fake_rasa, sender):
     composed = unicodedata.normalize("NFC", "lệ phí khai sinh")
     await chat(client, {"sender": sender, "message": unicodedata.normalize("NFD", composed)})

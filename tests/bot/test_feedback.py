@@ -45,6 +45,26 @@ async def test_comment_and_message_are_redacted(client, test_settings, sender):
 
 
 @pytest.mark.parametrize(
+    "written, raw",
+    [
+        ("CCCD079123456789", "079123456789"), ("sdt0905123456", "905123456"), ("079.123.456.789", "079123456789"),
+        ("123 456 789", "123456789"), ("0905_123_456", "905123456"), ("0905/123/456", "905123456"),
+        ("０９０５１２３４５６", "905123456"), ("+84 (0) 905 123 456", "905123456"),
+        ("0 9 0 5 1 2 3 4 5 6", "905123456"), ("an.nguyen [at] example.com", "an.nguyen"),
+    ],
+)  # fmt: skip
+async def test_feedback_comments_are_redacted_in_every_form(client, test_settings, sender, written, raw):
+    response = await client.post(
+        "/api/feedback",
+        json={"sender": sender, "message": f"Bạn hỏi: {written}", "helpful": False, "comment": f"số tôi {written}"},
+    )
+    assert response.status == 201
+    [row] = stored_feedback(test_settings)
+    for stored in (row.comment, row.message):
+        assert raw not in "".join(char for char in stored if char.isdigit() or not raw.isdigit())
+
+
+@pytest.mark.parametrize(
     "payload, code",
     [
         ({"message": "x", "helpful": True}, "bad_sender"),
