@@ -1,26 +1,68 @@
-"""Start, watch and stop the three processes: action server, Rasa server, gateway.
+"""Start, watch, restart and stop the three processes: action server, Rasa server, gateway.
 
 `python -m bot.stack` is what `make run` calls; the end-to-end tests use `Stack` the same way.
-Rasa and the action server listen on 127.0.0.1 only; the gateway is the one public entry.
+
+- Rasa and the action server listen on 127.0.0.1 only; the gateway is the one public entry. Both require a token
+  generated here at every start (`secrets.token_urlsafe`) and handed to the processes in their environment:
+  RASA_TOKEN (the gateway and the benchmarks send it, `bot.rasa_server` checks it) and ACTION_SERVER_TOKEN
+  (Rasa sends it, endpoints.yml; `actions.serve` checks it).
+- Once the stack is ready, a process that stops is restarted after 1, 2, 4 … seconds; after
+  `stack_max_restarts` restarts of one process within `stack_restart_window_seconds` the supervisor gives up,
+  stops the rest and exits with code 1. Restarts and the state of each process are logged and written to
+  `<stack_run_dir>/stack.json`, which the gateway reports in /healthz.
+- Children die with the supervisor: on Linux each one asks the kernel for SIGTERM when its parent dies
+  (prctl PR_SET_PDEATHSIG); on SIGTERM, SIGINT or SIGHUP the supervisor stops each child's process group.
+- A second supervisor refuses to start over a running one (`<stack_run_dir>/stack.pid`, checked alive) or over
+  processes that still hold the ports (orphans of an older stack, anything else), and says what to do.
+
 Processes are started by command line, not imported: `bot` and `actions` never import each other.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
+import json
+import logging
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from knowledge.settings import PROJECT_ROOT, Settings
 
+log = logging.getLogger("bot.stack")  # also when run as __main__
+
 READY_TIMEOUT_SECONDS = 240
+MAX_BACKOFF_SECONDS = 30
+PID_FILE = "stack.pid"
+STATE_FILE = "stack.json"
+# Each process and what it is, for messages.
+ROLES = {"actions": "the action server", "rasa": "Rasa", "gateway": "the gateway"}
+_PR_SET_PDEATHSIG = 1
+
+
+class StackError(RuntimeError):
+    """The stack cannot start or go on; the message says why and what to do."""
+
+
+def with_tokens(settings: Settings) -> Settings:
+    """`settings` with a fresh token for Rasa and for the action server where none is set."""
+    return replace(
+        settings,
+        rasa_token=settings.rasa_token or secrets.token_urlsafe(32),
+        action_server_token=settings.action_server_token or secrets.token_urlsafe(32),
+    )
 
 
 def stack_environment(settings: Settings) -> dict[str, str]:
@@ -38,21 +80,34 @@ def stack_environment(settings: Settings) -> dict[str, str]:
             "GATEWAY_HOST": settings.gateway_host,
             "GATEWAY_PORT": str(settings.gateway_port),
             "PUBLIC_URL": settings.public_url,
+            "RASA_TOKEN": settings.rasa_token,
+            "ACTION_SERVER_TOKEN": settings.action_server_token,
+            "STACK_RUN_DIR": settings.stack_run_dir,
+            "STACK_STATE_FILE": str(Path(settings.stack_run_dir) / STATE_FILE),
+            "STACK_MAX_RESTARTS": str(settings.stack_max_restarts),
+            "STACK_RESTART_WINDOW_SECONDS": str(settings.stack_restart_window_seconds),
+            "STACK_BACKOFF_SECONDS": str(settings.stack_backoff_seconds),
         }
     )
     return env
 
 
 def isolated_settings(work: Path, port_base: int) -> Settings:
-    """Settings for a throw-away stack (tests, benchmarks): databases under `work`, its own loopback ports."""
-    return replace(
-        Settings.from_env(),
-        database_url=f"sqlite:///{work / 'knowledge.db'}",
-        tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
-        rasa_url=f"http://127.0.0.1:{port_base + 5}",
-        action_server_url=f"http://127.0.0.1:{port_base + 55}",
-        gateway_host="127.0.0.1",
-        gateway_port=port_base,
+    """Settings for a throw-away stack (tests, benchmarks): databases and run files under `work`, its own
+    loopback ports, its own tokens."""
+    return with_tokens(
+        replace(
+            Settings.from_env(),
+            database_url=f"sqlite:///{work / 'knowledge.db'}",
+            tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
+            rasa_url=f"http://127.0.0.1:{port_base + 5}",
+            action_server_url=f"http://127.0.0.1:{port_base + 55}",
+            gateway_host="127.0.0.1",
+            gateway_port=port_base,
+            stack_run_dir=str(work / "run"),
+            rasa_token="",
+            action_server_token="",
+        )
     )
 
 
@@ -68,10 +123,21 @@ def _port(url: str) -> int:
     return urlsplit(url).port or 80
 
 
+def listening_ports(settings: Settings) -> dict[str, tuple[str, int]]:
+    """Where each process listens: name -> (host, port)."""
+    return {
+        "actions": ("127.0.0.1", _port(settings.action_server_url)),
+        "rasa": ("127.0.0.1", _port(settings.rasa_url)),
+        "gateway": (settings.gateway_host, settings.gateway_port),
+    }
+
+
 def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "actions": [python, "-m", "actions.serve"],
+        # The token is not on the command line (any local user can read that): bot.rasa_server adds
+        # --auth-token from RASA_TOKEN, and opens only the API routes the gateway and the benchmarks use.
         "rasa": [
             python, "-m", "bot.rasa_server", "run",
             "--model", str(model),
@@ -82,7 +148,33 @@ def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         ],
         "gateway": [python, "-m", "bot.serve"],
-    }
+    }  # fmt: skip
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when a server could listen on host:port now (SO_REUSEADDR, as aiohttp and Sanic bind)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn asking the kernel to send the child SIGTERM when the supervisor dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl: nobody would ever send the signal
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return preexec
 
 
 def _answers(url: str) -> bool:
@@ -93,94 +185,300 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class Child:
+    """Restart bookkeeping of one process."""
+
+    state: str = "starting"  # starting, running, restarting, stopped, failed
+    restarts: int = 0
+    recent_restarts: deque = field(default_factory=deque)  # monotonic times, within the window
+    restart_at: float | None = None
+    last_exit_code: int | None = None
+    last_restart: str | None = None
+
+
 @dataclass
 class Stack:
     settings: Settings
     model: Path
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, list[str]] | None = None  # default: `commands(settings, model)`
+    children: dict[str, Child] = field(default_factory=dict)
+    state: str = "stopped"
+
+    def __post_init__(self) -> None:
+        self.settings = with_tokens(self.settings)
+        if self.commands is None:
+            self.commands = commands(self.settings, self.model)
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.settings.stack_run_dir)
+
+    @property
+    def state_file(self) -> Path:
+        return self.run_dir / STATE_FILE
+
+    def busy_ports(self) -> list[str]:
+        """Messages for the ports another process holds."""
+        return [
+            f"port {port} ({ROLES.get(name, name)}) is already in use"
+            for name, (host, port) in listening_ports(self.settings).items()
+            if name in self.commands and not port_is_free(host, port)
+        ]
 
     def start(self) -> None:
+        busy = self.busy_ports()
+        if busy:
+            raise StackError(
+                "; ".join(busy) + ". Another stack, or processes left over from one, is still running: stop it "
+                "(`ss -ltnp` shows which process holds a port) and start again."
+            )
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.state = "starting"
+        for name in self.commands:
+            self.children[name] = Child()
+            self._start_process(name)
+        self.write_state()
+
+    def _start_process(self, name: str) -> None:
         env = stack_environment(self.settings)
-        for name, command in commands(self.settings, self.model).items():
-            with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
-                self.processes[name] = subprocess.Popen(
-                    command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+        with open(self.log_dir / f"{name}.log", "ab") as log_file:  # the child keeps its own copy
+            self.processes[name] = subprocess.Popen(
+                self.commands[name], cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True, preexec_fn=_die_with_parent(),
+            )
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS, progress=print, cancelled=lambda: False) -> None:
-        """Wait until the gateway's /healthz says all three answer; raise if a process dies."""
+        """Wait until the gateway's /healthz says all three answer; raise if a process dies meanwhile."""
         health = f"http://127.0.0.1:{self.settings.gateway_port}/healthz"
         deadline = time.monotonic() + timeout
         last_report = 0.0
         while time.monotonic() < deadline and not cancelled():
             for name, process in self.processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError(
+                    raise StackError(
                         f"{name} stopped with code {process.returncode}; see {self.log_dir / (name + '.log')}"
                     )
             if _answers(health):
+                self.state = "running"
+                for child in self.children.values():
+                    child.state = "running"
+                self.write_state()
                 return
             if time.monotonic() - last_report > 10:
                 progress("… waiting for Rasa to load the model (about a minute)")
                 last_report = time.monotonic()
-            time.sleep(1)
+            time.sleep(0.5)
         if cancelled():
-            raise RuntimeError("stopped before the stack was ready")
+            raise StackError("stopped before the stack was ready")
         raise TimeoutError(f"the stack was not ready after {timeout:.0f} s; logs in {self.log_dir}")
 
+    def supervise_once(self, now: float | None = None) -> None:
+        """One look at the children: schedule the restart of those that stopped, start those whose time has
+        come. Raises StackError when one stopped too often."""
+        now = time.monotonic() if now is None else now
+        for name, process in self.processes.items():
+            child = self.children[name]
+            if child.restart_at is None and process.poll() is not None:
+                self._schedule_restart(name, process.returncode, now)
+            elif child.restart_at is not None and now >= child.restart_at:
+                self._start_process(name)
+                child.restart_at, child.state = None, "running"
+                child.restarts += 1
+                child.last_restart = _now_iso()
+                log.warning("%s restarted (pid %d, restart %d)", name, self.processes[name].pid, child.restarts)
+                self.write_state()
+
+    def _schedule_restart(self, name: str, code: int, now: float) -> None:
+        child = self.children[name]
+        child.last_exit_code = code
+        window = self.settings.stack_restart_window_seconds
+        while child.recent_restarts and child.recent_restarts[0] < now - window:
+            child.recent_restarts.popleft()
+        if len(child.recent_restarts) >= self.settings.stack_max_restarts:
+            child.state = self.state = "failed"
+            self.write_state()
+            raise StackError(
+                f"{name} stopped with code {code} after {len(child.recent_restarts)} restarts within {window} s; "
+                f"giving up. See {self.log_dir / (name + '.log')}"
+            )
+        delay = min(self.settings.stack_backoff_seconds * 2 ** len(child.recent_restarts), MAX_BACKOFF_SECONDS)
+        child.recent_restarts.append(now)
+        child.restart_at, child.state = now + delay, "restarting"
+        log.warning(
+            "%s stopped with code %s; restarting it in %s s (%d of at most %d within %d s)",
+            name, code, delay, len(child.recent_restarts), self.settings.stack_max_restarts, window,
+        )  # fmt: skip
+        self.write_state()
+
+    def supervise(self, stopping: Callable[[], bool], interval: float = 0.5) -> None:
+        """Watch and restart the children until `stopping()`; raises StackError when giving up."""
+        while not stopping():
+            self.supervise_once()
+            time.sleep(interval)
+
     def stop(self, grace: float = 15) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+        """Stop every child's process group: SIGTERM, then SIGKILL after `grace` seconds."""
+        if self.state != "failed":
+            self.state = "stopping"
+        running = [process for process in self.processes.values() if process.poll() is None]
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for process in self.processes.values():
+        for process in running:
             try:
                 process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                _signal_group(process, signal.SIGKILL)
                 process.wait()
         self.processes.clear()
+        if self.state != "failed":
+            self.state = "stopped"
+        for child in self.children.values():
+            child.state, child.restart_at = ("failed" if child.state == "failed" else "stopped"), None
+        self.write_state()
+
+    def report(self) -> dict:
+        return {
+            "state": self.state,
+            "supervisor_pid": os.getpid(),
+            "updated": _now_iso(),
+            "processes": {
+                name: {
+                    "state": child.state,
+                    "pid": self.processes[name].pid if name in self.processes else None,
+                    "restarts": child.restarts,
+                    "last_exit_code": child.last_exit_code,
+                    "last_restart": child.last_restart,
+                }
+                for name, child in self.children.items()
+            },
+        }
+
+    def write_state(self) -> None:
+        """The report as JSON in the state file, replaced at once so a reader never sees half of it."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.state_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(self.report(), indent=2), encoding="utf-8")
+        os.replace(partial, self.state_file)
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _running_supervisor(pid_file: Path) -> int | None:
+    """The pid in `pid_file` if that process is alive and is a bot.stack supervisor."""
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid  # alive, another user's
+    try:
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return pid  # no /proc to tell: alive is enough
+    return pid if b"bot.stack" in command_line else None
+
+
+def claim_pid_file(run_dir: Path) -> Path:
+    """Write this process's pid to <run_dir>/stack.pid; StackError when a live supervisor holds it."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    pid_file = run_dir / PID_FILE
+    for _ in range(3):
+        try:
+            descriptor = os.open(pid_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            pid = _running_supervisor(pid_file)
+            if pid is not None:
+                raise StackError(
+                    f"a stack is already running (supervisor pid {pid}, {pid_file}). Use it, or stop it with "
+                    f"Ctrl-C in its terminal or `kill {pid}`, then start again."
+                ) from None
+            pid_file.unlink(missing_ok=True)  # left by a supervisor that died
+            continue
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return pid_file
+    raise StackError(f"could not claim {pid_file}")
+
+
+def release_pid_file(pid_file: Path) -> None:
+    try:
+        if int(pid_file.read_text().split()[0]) == os.getpid():
+            pid_file.unlink()
+    except (OSError, ValueError, IndexError):
+        pass
+
+
+def _configure_logging(log_dir: Path) -> None:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers = [logging.StreamHandler(sys.stderr), logging.FileHandler(log_dir / "stack.log", encoding="utf-8")]
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the action server, Rasa and the gateway.")
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "hue.tar.gz")
+    parser.add_argument("--log-dir", type=Path, default=PROJECT_ROOT / "var" / "log")
     args = parser.parse_args(argv)
     if not args.model.exists():
         print(f"No trained model at {args.model}: run `make run` (it trains when needed).", file=sys.stderr)
         return 2
-    settings = Settings.from_env()
-    stack = Stack(settings, args.model)
+    _configure_logging(args.log_dir)
+    stack = Stack(Settings.from_env(), args.model, log_dir=args.log_dir)
+    try:
+        pid_file = claim_pid_file(stack.run_dir)
+    except StackError as error:
+        print(f"Not starting: {error}", file=sys.stderr)
+        return 1
     stopping = False
 
     def _stop(*_):
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    print("Starting the action server, Rasa and the gateway…", flush=True)
-    stack.start()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
+        print("Starting the action server, Rasa and the gateway…", flush=True)
+        stack.start()
         stack.wait_ready(progress=lambda text: print(text, flush=True), cancelled=lambda: stopping)
-        print(f"\nTrợ lý dịch vụ công Huế is ready: http://localhost:{settings.gateway_port}\n"
+        print(f"\nTrợ lý dịch vụ công Huế is ready: http://localhost:{stack.settings.gateway_port}\n"
               "Press Ctrl-C to stop.", flush=True)
-        while not stopping:
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} stopped (code {process.returncode}); stopping the rest.", file=sys.stderr)
-                    stopping = True
-            time.sleep(0.5)
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start: {error}", file=sys.stderr)
+        log.info("stack ready (supervisor pid %d)", os.getpid())
+        stack.supervise(lambda: stopping)
+    except (StackError, TimeoutError) as error:
+        if stopping and stack.state != "failed":
+            return 0  # Ctrl-C or SIGTERM while starting
+        log.error("%s", error)
+        print(f"Could not {'go on' if stack.state == 'failed' else 'start'}: {error}", file=sys.stderr)
         return 1
     finally:
-        print("Stopping…", flush=True)
-        stack.stop()
-        print("Stopped.", flush=True)
+        if stack.processes:
+            print("Stopping…", flush=True)
+            stack.stop()
+            print("Stopped.", flush=True)
+        release_pid_file(pid_file)
     return 0
 
 

@@ -51,6 +51,19 @@ class Settings:
     city_hotline: str = "1022"
     # Secret for signing staff sessions (admin/review); required only by those sub-apps.
     session_secret: str = field(default="", repr=False)
+    # Tokens Rasa (HTTP API and REST channel) and the action server require. `python -m bot.stack` generates both
+    # at every start (secrets.token_urlsafe) unless they are set, and hands them to the processes it starts.
+    rasa_token: str = field(default="", repr=False)
+    action_server_token: str = field(default="", repr=False)
+    # The supervisor `python -m bot.stack` keeps its pid file and state file (stack.pid, stack.json) here.
+    stack_run_dir: str = str(VAR_DIR / "run")
+    # The state file the gateway reports in /healthz (set by bot.stack for the gateway it starts; empty: none).
+    stack_state_file: str = ""
+    # A crashed process is restarted after 1, 2, 4 … seconds (STACK_BACKOFF_SECONDS doubled, at most 30); after
+    # STACK_MAX_RESTARTS restarts of one process within STACK_RESTART_WINDOW_SECONDS the supervisor gives up.
+    stack_max_restarts: int = 5
+    stack_restart_window_seconds: int = 300
+    stack_backoff_seconds: int = 1
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -75,4 +88,11 @@ class Settings:
             national_hotline=env("NATIONAL_HOTLINE") or base.national_hotline,
             city_hotline=env("CITY_HOTLINE") or base.city_hotline,
             session_secret=env("SESSION_SECRET") or "",
+            rasa_token=env("RASA_TOKEN") or "",
+            action_server_token=env("ACTION_SERVER_TOKEN") or "",
+            stack_run_dir=env("STACK_RUN_DIR") or base.stack_run_dir,
+            stack_state_file=env("STACK_STATE_FILE") or "",
+            stack_max_restarts=_int("STACK_MAX_RESTARTS", base.stack_max_restarts),
+            stack_restart_window_seconds=_int("STACK_RESTART_WINDOW_SECONDS", base.stack_restart_window_seconds),
+            stack_backoff_seconds=_int("STACK_BACKOFF_SECONDS", base.stack_backoff_seconds),
         )

@@ -1,6 +1,7 @@
 """GET /healthz: 200 only when Rasa and the action server both answer."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from aiohttp.test_utils import unused_port
@@ -37,3 +38,24 @@ async def test_a_server_answering_an_error_counts_as_down(aiohttp_client, test_s
     response = await client.get("/healthz")
     assert response.status == 503
     assert (await response.json())["actions"] == "down"
+
+
+async def test_the_supervisors_state_and_restarts_are_reported(aiohttp_client, test_settings, tmp_path):
+    state_file = tmp_path / "stack.json"
+    state_file.write_text(json.dumps({
+        "state": "running", "supervisor_pid": 1, "updated": "2026-01-01T00:00:00+00:00",
+        "processes": {
+            "actions": {"state": "running", "pid": 2, "restarts": 1, "last_exit_code": -9, "last_restart": "…"},
+            "rasa": {"state": "running", "pid": 3, "restarts": 0, "last_exit_code": None, "last_restart": None},
+        },
+    }))  # fmt: skip
+    client = await aiohttp_client(create_app(replace(test_settings, stack_state_file=str(state_file))))
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert (await response.json())["stack"] == {"state": "running", "restarts": {"actions": 1, "rasa": 0}}
+
+
+async def test_an_unreadable_state_file_is_reported_unknown(aiohttp_client, test_settings, tmp_path):
+    client = await aiohttp_client(create_app(replace(test_settings, stack_state_file=str(tmp_path / "missing.json"))))
+    response = await client.get("/healthz")
+    assert (await response.json())["stack"] == {"state": "unknown", "restarts": {}}
