@@ -20,11 +20,15 @@ class RasaUnavailable(Exception):
     """Rasa did not answer usefully: refused, timed out, 5xx, or a reply we cannot read."""
 
 
-async def send_message(http: aiohttp.ClientSession, rasa_url: str, sender: str, message: str) -> list[dict]:
-    """Forward one user message; Rasa's replies in the gateway's format."""
+async def send_message(
+    http: aiohttp.ClientSession, rasa_url: str, sender: str, message: str, token: str = ""
+) -> list[dict]:
+    """Forward one user message with Rasa's token (`bot.rasa_server` requires it on the REST channel too);
+    Rasa's replies in the gateway's format."""
     url = rasa_url.rstrip("/") + WEBHOOK_PATH
+    params = {"token": token} if token else None
     try:
-        async with http.post(url, json={"sender": sender, "message": message}) as response:
+        async with http.post(url, json={"sender": sender, "message": message}, params=params) as response:
             if response.status != 200:
                 raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
             replies = await response.json(content_type=None)

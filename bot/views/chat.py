@@ -24,7 +24,9 @@ async def chat(request: web.Request) -> web.Response:
     if not message:  # only slashes
         raise BadInput("empty_message")
     try:
-        replies = await rasa_client.send_message(request.app[RASA_HTTP], settings.rasa_url, sender, message)
+        replies = await rasa_client.send_message(
+            request.app[RASA_HTTP], settings.rasa_url, sender, message, token=settings.rasa_token
+        )
     except rasa_client.RasaUnavailable as error:
         log.warning("chat: Rasa unavailable: %s", error)
         raise ApiError(503, "rasa_unavailable") from None

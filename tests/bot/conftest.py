@@ -19,6 +19,7 @@ class FakeRasa:
     """Rasa's REST channel, its "/" greeting and the action server's /health on one test server."""
 
     received: list[dict] = field(default_factory=list)
+    tokens: list[str | None] = field(default_factory=list)  # ?token= of each webhook call
     replies: list | None = None  # None: echo the message back with one button
     status: int = 200
     delay: float = 0.0
@@ -34,6 +35,7 @@ class FakeRasa:
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        self.tokens.append(request.query.get("token"))
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.status != 200:

@@ -86,6 +86,13 @@ async def test_an_ordinary_integer_in_a_payload_stays_an_integer(client, fake_ra
     assert fake_rasa.received[0]["message"] == '/checklist_answer{"step":3}'
 
 
+async def test_the_rasa_token_goes_with_every_message(aiohttp_client, test_settings, fake_rasa, sender):
+    client = await aiohttp_client(create_app(replace(test_settings, rasa_token="s3cret-token")))
+    status, _ = await chat(client, {"sender": sender, "message": "xin chào"})
+    assert status == 200
+    assert fake_rasa.tokens == ["s3cret-token"]
+
+
 async def test_decomposed_vietnamese_is_normalised_to_nfc(client, fake_rasa, sender):
     composed = unicodedata.normalize("NFC", "lệ phí khai sinh")
     await chat(client, {"sender": sender, "message": unicodedata.normalize("NFD", composed)})

@@ -9,7 +9,15 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_server import apply, cached_validation, freeze_after_load, in_process_slot_actions, language_slot_events
+from bot.rasa_server import (
+    api_guard,
+    apply,
+    cached_validation,
+    freeze_after_load,
+    guarded,
+    in_process_slot_actions,
+    language_slot_events,
+)
 
 VALID = {
     "events": [{"event": "slot", "name": "language", "value": "en", "timestamp": None}],
@@ -101,3 +109,53 @@ async def test_objects_alive_after_the_model_loads_are_frozen():
         assert gc.get_freeze_count() >= len(loaded_model)
     finally:
         gc.unfreeze()
+
+
+class _Request:
+    """What the API guard reads of a Sanic request."""
+
+    def __init__(self, method: str, path: str, token: str | None = None):
+        self.method, self.path = method, path
+        self.args = {"token": token} if token is not None else {}
+
+
+@pytest.mark.parametrize(
+    "method, path, token, status",
+    [
+        ("GET", "/", None, None),  # the greeting /healthz probes
+        ("POST", "/webhooks/rest/webhook", "s3cret", None),
+        ("POST", "/model/parse", "s3cret", None),
+        ("GET", "/conversations/web-abc/tracker", "s3cret", None),
+        ("GET", "/status", "s3cret", None),
+        ("POST", "/webhooks/rest/webhook", None, 401),  # Rasa itself would not check the channel
+        ("POST", "/model/parse", None, 401),
+        ("GET", "/conversations/web-abc/tracker", "wrong", 401),
+        ("GET", "/status", "ngắn", 401),
+        ("PUT", "/conversations/web-abc/tracker/events", "s3cret", 404),  # changing a conversation
+        ("POST", "/conversations/web-abc/tracker/events", "s3cret", 404),
+        ("POST", "/conversations/web-abc/messages", "s3cret", 404),
+        ("POST", "/conversations/web-abc/execute", "s3cret", 404),
+        ("POST", "/model/train", "s3cret", 404),
+        ("PUT", "/model", "s3cret", 404),
+        ("DELETE", "/model", "s3cret", 404),
+        ("GET", "/domain", "s3cret", 404),
+        ("GET", "/conversations/a/b/tracker", "s3cret", 404),
+    ],
+)
+async def test_only_the_routes_in_use_are_open_and_only_with_the_token(method, path, token, status):
+    response = await api_guard("s3cret")(_Request(method, path, token))
+    assert (response.status if response is not None else None) == status
+
+
+def test_the_guard_is_registered_on_the_app_rasa_builds():
+    registered = []
+
+    class App:
+        def register_middleware(self, middleware, attach_to):
+            registered.append(attach_to)
+
+    def configure_app(*args, **kwargs):
+        return App()
+
+    app = guarded(configure_app, "s3cret")(enable_api=True)
+    assert isinstance(app, App) and registered == ["request"]
