@@ -9,11 +9,12 @@
 - Once the stack is ready, a process that stops is restarted after 1, 2, 4 … seconds; after
   `stack_max_restarts` restarts of one process within `stack_restart_window_seconds` the supervisor gives up,
   stops the rest and exits with code 1. Restarts and the state of each process are logged and written to
-  `<stack_run_dir>/stack.json`, which the gateway reports in /healthz.
+  `<stack_run_dir>/stack-<gateway port>.json`, which the gateway reports in /healthz.
 - Children die with the supervisor: on Linux each one asks the kernel for SIGTERM when its parent dies
   (prctl PR_SET_PDEATHSIG); on SIGTERM, SIGINT or SIGHUP the supervisor stops each child's process group.
-- A second supervisor refuses to start over a running one (`<stack_run_dir>/stack.pid`, checked alive) or over
-  processes that still hold the ports (orphans of an older stack, anything else), and says what to do.
+- A second supervisor refuses to start over a running one (`<stack_run_dir>/stack-<gateway port>.pid`, checked
+  alive) or over processes that still hold the ports (orphans of an older stack, anything else), and says what to
+  do. Stacks on other ports (tests, benchmarks) may run beside it.
 
 Processes are started by command line, not imported: `bot` and `actions` never import each other.
 """
@@ -45,8 +46,6 @@ log = logging.getLogger("bot.stack")  # also when run as __main__
 
 READY_TIMEOUT_SECONDS = 240
 MAX_BACKOFF_SECONDS = 30
-PID_FILE = "stack.pid"
-STATE_FILE = "stack.json"
 # Each process and what it is, for messages.
 ROLES = {"actions": "the action server", "rasa": "Rasa", "gateway": "the gateway"}
 _PR_SET_PDEATHSIG = 1
@@ -83,7 +82,7 @@ def stack_environment(settings: Settings) -> dict[str, str]:
             "RASA_TOKEN": settings.rasa_token,
             "ACTION_SERVER_TOKEN": settings.action_server_token,
             "STACK_RUN_DIR": settings.stack_run_dir,
-            "STACK_STATE_FILE": str(Path(settings.stack_run_dir) / STATE_FILE),
+            "STACK_STATE_FILE": str(state_file_path(settings)),
             "STACK_MAX_RESTARTS": str(settings.stack_max_restarts),
             "STACK_RESTART_WINDOW_SECONDS": str(settings.stack_restart_window_seconds),
             "STACK_BACKOFF_SECONDS": str(settings.stack_backoff_seconds),
@@ -117,6 +116,15 @@ def prepare_knowledge(settings: Settings) -> None:
     for command in ("init", "seed"):
         subprocess.run([sys.executable, "-m", "knowledge", command], cwd=PROJECT_ROOT, env=env, check=True,
                        capture_output=True)
+
+
+def pid_file_path(settings: Settings) -> Path:
+    """The supervisor's pid file: one per gateway port, so that stacks on other ports may run beside it."""
+    return Path(settings.stack_run_dir) / f"stack-{settings.gateway_port}.pid"
+
+
+def state_file_path(settings: Settings) -> Path:
+    return Path(settings.stack_run_dir) / f"stack-{settings.gateway_port}.json"
 
 
 def _port(url: str) -> int:
@@ -217,12 +225,8 @@ class Stack:
             self.commands = commands(self.settings, self.model)
 
     @property
-    def run_dir(self) -> Path:
-        return Path(self.settings.stack_run_dir)
-
-    @property
     def state_file(self) -> Path:
-        return self.run_dir / STATE_FILE
+        return state_file_path(self.settings)
 
     def busy_ports(self) -> list[str]:
         """Messages for the ports another process holds."""
@@ -363,7 +367,7 @@ class Stack:
 
     def write_state(self) -> None:
         """The report as JSON in the state file, replaced at once so a reader never sees half of it."""
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
         partial = self.state_file.with_suffix(".tmp")
         partial.write_text(json.dumps(self.report(), indent=2), encoding="utf-8")
         os.replace(partial, self.state_file)
@@ -395,10 +399,9 @@ def _running_supervisor(pid_file: Path) -> int | None:
     return pid if b"bot.stack" in command_line else None
 
 
-def claim_pid_file(run_dir: Path) -> Path:
-    """Write this process's pid to <run_dir>/stack.pid; StackError when a live supervisor holds it."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    pid_file = run_dir / PID_FILE
+def claim_pid_file(pid_file: Path) -> Path:
+    """Write this process's pid to `pid_file`; StackError when a live supervisor holds it."""
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(3):
         try:
             descriptor = os.open(pid_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -447,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.log_dir)
     stack = Stack(Settings.from_env(), args.model, log_dir=args.log_dir)
     try:
-        pid_file = claim_pid_file(stack.run_dir)
+        pid_file = claim_pid_file(pid_file_path(stack.settings))
     except StackError as error:
         print(f"Not starting: {error}", file=sys.stderr)
         return 1

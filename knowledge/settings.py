@@ -55,7 +55,7 @@ class Settings:
     # at every start (secrets.token_urlsafe) unless they are set, and hands them to the processes it starts.
     rasa_token: str = field(default="", repr=False)
     action_server_token: str = field(default="", repr=False)
-    # The supervisor `python -m bot.stack` keeps its pid file and state file (stack.pid, stack.json) here.
+    # The supervisor `python -m bot.stack` keeps its pid file and state file (stack-<gateway port>.pid, .json) here.
     stack_run_dir: str = str(VAR_DIR / "run")
     # The state file the gateway reports in /healthz (set by bot.stack for the gateway it starts; empty: none).
     stack_state_file: str = ""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import isolated_settings, port_is_free, prepare_knowledge, stack_environment
+from bot.stack import isolated_settings, port_is_free, prepare_knowledge, stack_environment, state_file_path
 from knowledge.settings import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "hue.tar.gz"
@@ -63,7 +63,7 @@ class Supervised:
             )
 
     def state(self) -> dict:
-        return json.loads((self.work / "run" / "stack.json").read_text())
+        return json.loads(state_file_path(self.settings).read_text())
 
     def health(self) -> tuple[int, dict]:
         status, body = _request(f"http://127.0.0.1:{self.settings.gateway_port}/healthz")

@@ -23,8 +23,10 @@ from bot.stack import (
     StackError,
     claim_pid_file,
     isolated_settings,
+    pid_file_path,
     release_pid_file,
     stack_environment,
+    state_file_path,
     with_tokens,
 )
 from knowledge.settings import PROJECT_ROOT, Settings
@@ -115,7 +117,7 @@ def stand_ins(settings: Settings, tmp_path: Path, actions: str = SERVER) -> dict
 
 
 def state(settings: Settings) -> dict:
-    return json.loads((Path(settings.stack_run_dir) / "stack.json").read_text())
+    return json.loads(state_file_path(settings).read_text())
 
 
 def test_tokens_are_generated_once_and_passed_in_the_environment():
@@ -172,7 +174,7 @@ def test_the_supervisor_gives_up_and_exits_non_zero(settings, tmp_path):
     settings = replace(settings, stack_backoff_seconds=0, stack_max_restarts=2)
     supervisor = _driver(settings, tmp_path, stand_ins(settings, tmp_path, actions=SERVER))
     try:
-        _until(lambda: state(settings)["state"] == "running" if (tmp_path / "run" / "stack.json").exists() else False,
+        _until(lambda: state(settings)["state"] == "running" if state_file_path(settings).exists() else False,
                what="the stand-in stack")  # fmt: skip
         pids = {name: process["pid"] for name, process in state(settings)["processes"].items()}
         os.kill(pids["actions"], signal.SIGKILL)  # 1st restart
@@ -189,16 +191,16 @@ def test_the_supervisor_gives_up_and_exits_non_zero(settings, tmp_path):
     assert state(settings)["state"] == "failed"
     assert not alive(pids["rasa"]) and not alive(pids["gateway"])
     assert "restarting it in" in (tmp_path / "log" / "stack.log").read_text()
-    assert not (tmp_path / "run" / "stack.pid").exists()
+    assert not pid_file_path(settings).exists()
 
 
 def test_second_start_is_refused_and_children_die_with_the_supervisor(settings, tmp_path):
     supervisor = _driver(settings, tmp_path, stand_ins(settings, tmp_path))
     try:
-        _until(lambda: (tmp_path / "run" / "stack.json").exists() and state(settings)["state"] == "running",
+        _until(lambda: state_file_path(settings).exists() and state(settings)["state"] == "running",
                what="the stand-in stack")  # fmt: skip
         pids = [process["pid"] for process in state(settings)["processes"].values()]
-        assert (tmp_path / "run" / "stack.pid").read_text().strip() == str(supervisor.pid)
+        assert pid_file_path(settings).read_text().strip() == str(supervisor.pid)
 
         # Over the running stack: the pid file says so.
         second = _driver(settings, tmp_path, stand_ins(settings, tmp_path))
@@ -225,7 +227,7 @@ def test_second_start_is_refused_and_children_die_with_the_supervisor(settings, 
     # The pid file left behind names a dead process: the next start goes ahead.
     restarted = _driver(settings, tmp_path, stand_ins(settings, tmp_path))
     try:
-        _until(lambda: (tmp_path / "run" / "stack.pid").read_text().strip() == str(restarted.pid),
+        _until(lambda: pid_file_path(settings).read_text().strip() == str(restarted.pid),
                what="the pid file to be claimed")  # fmt: skip
         _until(lambda: state(settings)["supervisor_pid"] == restarted.pid and state(settings)["state"] == "running",
                what="the restarted stand-in stack")  # fmt: skip
@@ -237,7 +239,7 @@ def test_second_start_is_refused_and_children_die_with_the_supervisor(settings, 
             os.killpg(restarted.pid, signal.SIGKILL)
     assert not any(alive(pid) for pid in pids)
     assert state(settings)["state"] == "stopped"
-    assert not (tmp_path / "run" / "stack.pid").exists()
+    assert not pid_file_path(settings).exists()
 
 
 def test_a_busy_port_stops_the_start_with_a_clear_message(settings, tmp_path):
@@ -253,8 +255,8 @@ def test_a_busy_port_stops_the_start_with_a_clear_message(settings, tmp_path):
 def test_a_stale_pid_file_is_replaced(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (tmp_path / "stack.pid").write_text(f"{dead.pid}\n")
-    pid_file = claim_pid_file(tmp_path)
+    (tmp_path / "stack-8000.pid").write_text(f"{dead.pid}\n")
+    pid_file = claim_pid_file(tmp_path / "stack-8000.pid")
     assert pid_file.read_text().strip() == str(os.getpid())
     release_pid_file(pid_file)
     assert not pid_file.exists()
