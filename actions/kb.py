@@ -16,17 +16,20 @@ from sqlalchemy.orm import Session
 
 from knowledge import repository
 from knowledge.db import make_engine, make_session_factory
-from knowledge.models import Procedure
+from knowledge.models import Procedure, Vocabulary
 from knowledge.search import ProcedureIndex
 from knowledge.settings import Settings
 
 
 def procedures_signature(session: Session) -> tuple:
-    """What changes whenever a procedure is added, edited or removed."""
+    """What changes whenever a procedure or a vocabulary entry is added, edited or removed."""
     row = session.execute(
         sa.select(sa.func.count(Procedure.id), sa.func.max(Procedure.id), sa.func.max(Procedure.updated_at))
     ).one()
-    return tuple(row)
+    words = session.execute(
+        sa.select(sa.func.count(Vocabulary.id), sa.func.max(Vocabulary.id), sa.func.max(Vocabulary.updated_at))
+    ).one()
+    return tuple(row) + tuple(words)
 
 
 class KnowledgeBase:

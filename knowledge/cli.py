@@ -16,7 +16,7 @@ import yaml
 from knowledge import repository
 from knowledge.db import make_engine, make_session_factory
 from knowledge.exchange import FORMATS, RecordFileError, read_records, write_records
-from knowledge.settings import PROJECT_ROOT, Settings
+from knowledge.settings import PORTAL_USAGE, PROJECT_ROOT, Settings
 
 ACTOR = "cli"
 
@@ -107,15 +107,18 @@ def cmd_import(args, settings: Settings) -> None:
         print("kept staff edits (use --overwrite-edited to replace them):\n  " + "\n  ".join(kept))
 
 
-def cmd_import_national(args, settings: Settings) -> None:
-    from knowledge.importers.national import import_file
+def cmd_import_catalogue(args, settings: Settings) -> None:
+    from knowledge.importers.catalogue import import_files, read_usage
 
-    if not Path(args.file).is_file():
-        raise CommandError(f"{args.file}: no such file")
+    missing = [path for path in args.files if not Path(path).is_file()]
+    if missing:
+        raise CommandError(f"{', '.join(missing)}: no such file")
+    usage = read_usage(args.usage)
     with _sessions(settings) as sessions:
-        result = import_file(sessions, args.file, overwrite_edited=args.overwrite_edited, progress=print)
-    if result is not None:
-        print(result)
+        reports = import_files(sessions, args.files, overwrite_edited=args.overwrite_edited, progress=print,
+                               usage=usage)
+    for report in reports:
+        print(report.format(max_records=args.max_records))
 
 
 def cmd_lookups(args, settings: Settings) -> None:
@@ -175,13 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "write every procedure as JSON or CSV")
     export.add_argument("--format", choices=FORMATS, default="json")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
-    for name, handler, help_text in (
-        ("import", cmd_import, "create or update procedures from a .json or .csv export"),
-        ("import-national", cmd_import_national, "import the national catalogue (JSON lines, .gz allowed)"),
-    ):
-        sub = add(name, handler, help_text)
-        sub.add_argument("file")
+    sub = add("import", cmd_import, "create or update procedures from a .json or .csv export")
+    sub.add_argument("file")
+    sub.add_argument("--overwrite-edited", action="store_true", help="replace fields staff edited by hand")
+    for name in ("import-catalogue", "import-national"):
+        sub = add(name, cmd_import_catalogue,
+                  "import portal catalogue files, either format (JSON lines, .gz allowed); text-cell files first")
+        sub.add_argument("files", nargs="+", metavar="file")
         sub.add_argument("--overwrite-edited", action="store_true", help="replace fields staff edited by hand")
+        sub.add_argument("--usage", default=str(PORTAL_USAGE), help="the portal's usage counts (CSV)")
+        sub.add_argument("--max-records", type=int, default=50, help="records listed in the report")
     for name, handler, help_text in (
         ("lookups", cmd_lookups, "write data/nlu/lookups/{procedures,wards}.yml from the knowledge base"),
         ("check-lookups", cmd_check_lookups, "exit 1 when data/nlu/lookups differ from the knowledge base"),

@@ -15,7 +15,9 @@ from knowledge.records import META_FIELDS, RECORD_FIELDS
 
 FORMATS = ("json", "csv")
 CSV_COLUMNS = RECORD_FIELDS + META_FIELDS
-_JSON_COLUMNS = ("aliases", "levels_published", "documents", "channels", "steps", "legal_basis", "edited_fields")
+_JSON_COLUMNS = (
+    "aliases", "levels_published", "documents", "channels", "steps", "legal_basis", "flags", "edited_fields",
+)  # fmt: skip
 _TRUE, _FALSE = ("true", "1", "yes", "có"), ("false", "0", "no", "không", "")
 
 
@@ -101,4 +103,9 @@ def _value(path: Path, row_number: int, name: str, cell: str):
         return lowered in _TRUE
     if name == "verified_on":
         return cell.strip() or None
+    if name == "usage":
+        try:
+            return int(cell.strip() or 0)
+        except ValueError:
+            raise RecordFileError(f"{path}, row {row_number}, column usage: expected a whole number") from None
     return cell

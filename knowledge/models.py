@@ -37,6 +37,8 @@ class Procedure(Base):
     level = sa.Column(sa.String(16), nullable=False, default="ward")  # one of LEVELS
     levels_published = sa.Column(sa.JSON, nullable=False, default=list)  # ["Cấp tỉnh", "Cấp xã"]
     agency = sa.Column(sa.Text, nullable=False, default="")  # who decides
+    # Who receives and handles the file ("Công an cấp xã"): where a citizen goes.
+    receiving_agency = sa.Column(sa.Text, nullable=False, default="")
     audience = sa.Column(sa.Text, nullable=False, default="")
     steps = sa.Column(sa.JSON, nullable=False, default=list)  # ordered strings
     conditions = sa.Column(sa.Text, nullable=False, default="")
@@ -46,7 +48,13 @@ class Procedure(Base):
     official_url = sa.Column(sa.Text, nullable=False, default="")
     source_url = sa.Column(sa.Text, nullable=False, default="")
     decision_number = sa.Column(sa.Text, nullable=False, default="")
+    # The portal's popularity counter (portal-usage CSV): a prior between near-equal candidates.
+    usage = sa.Column(sa.Integer, nullable=False, default=0)
+    # Cells the import found contradictory or incomplete: [{"field", "reason"}], listed to staff, never printed.
+    flags = sa.Column(sa.JSON, nullable=False, default=list)
+    source = sa.Column(sa.String(16), nullable=False, default="")  # "portal" | "national" | "" (by hand)
     verified_on = sa.Column(sa.Date, nullable=True)
+    verified_by = sa.Column(sa.Text, nullable=False, default="")
     # Field names staff changed by hand; a national re-import keeps them (issue: catalogue).
     edited_fields = sa.Column(sa.JSON, nullable=False, default=list)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=_now, onupdate=_now)
@@ -80,6 +88,7 @@ class Document(Base):
     name = sa.Column(sa.Text, nullable=False)
     form = sa.Column(sa.Text, nullable=False, default="")  # form name, "Tờ khai ... (Mẫu ...)"
     quantity = sa.Column(sa.Integer, nullable=True)  # number of copies; NULL when not given
+    copies = sa.Column(sa.Integer, nullable=True)  # with a structured record: copies besides the originals
     copy_kind = sa.Column(sa.Text, nullable=False, default="")  # "bản chính", "bản sao"
     kind = sa.Column(sa.String(16), nullable=False, default="submit")  # one of DOCUMENT_KINDS
     case = sa.Column(sa.Text, nullable=False, default="")  # the case it applies to, if any
@@ -102,9 +111,26 @@ class Channel(Base):
     fee_amount = sa.Column(sa.Integer, nullable=True)  # VND; 0 = free; NULL = not known
     fee_unit = sa.Column(sa.Text, nullable=False, default="")  # "Việt Nam Đồng"
     fee_text = sa.Column(sa.Text, nullable=False, default="")  # as published
+    # Every fee of the channel: [{amount, unit, per, description, exempt, valid_from, valid_until}] (dates ISO);
+    # fee_amount above is the one amount in force for everyone, 0 only when free for everyone.
+    fees = sa.Column(sa.JSON, nullable=False, default=list)
+    # When the time had no unit in its cell: the sentence of the record it was read from, quoted.
+    time_source = sa.Column(sa.Text, nullable=False, default="")
     note = sa.Column(sa.Text, nullable=False, default="")
 
     procedure = relationship("Procedure", back_populates="channels")
+
+
+class Vocabulary(Base):
+    """A citizen's everyday words and the official term they mean ("lấy vợ" → "kết hôn"), edited by staff."""
+
+    __tablename__ = "vocabulary"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    phrase = sa.Column(sa.Text, nullable=False, unique=True)
+    term = sa.Column(sa.Text, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=_now, onupdate=_now)
+    updated_by = sa.Column(sa.Text, nullable=False, default="")
 
 
 class Ward(Base):

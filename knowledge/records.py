@@ -13,20 +13,23 @@ from knowledge.models import CHANNEL_KINDS, DOCUMENT_KINDS, LEVELS, Procedure
 
 # Content fields, in the order records are written.
 RECORD_FIELDS = (
-    "code", "name", "aliases", "field", "level", "levels_published", "agency", "audience", "documents",
-    "channels", "steps", "conditions", "result", "legal_basis", "full_online", "official_url", "source_url",
-    "decision_number", "verified_on",
+    "code", "name", "aliases", "field", "level", "levels_published", "agency", "receiving_agency", "audience",
+    "documents", "channels", "steps", "conditions", "result", "legal_basis", "full_online", "official_url",
+    "source_url", "decision_number", "usage", "flags", "source", "verified_on", "verified_by",
 )  # fmt: skip
 # Bookkeeping a record may carry: which fields staff edited by hand (a national re-import keeps them).
 META_FIELDS = ("edited_fields",)
 TEXT_FIELDS = (
-    "field", "agency", "audience", "conditions", "result", "official_url", "source_url", "decision_number",
+    "field", "agency", "receiving_agency", "audience", "conditions", "result", "official_url", "source_url",
+    "decision_number", "source", "verified_by",
 )  # fmt: skip
 LIST_OF_TEXT_FIELDS = ("aliases", "levels_published", "steps")
-DOCUMENT_FIELDS = ("name", "form", "quantity", "copy_kind", "kind", "case")
+DOCUMENT_FIELDS = ("name", "form", "quantity", "copies", "copy_kind", "kind", "case")
 CHANNEL_FIELDS = (
-    "kind", "time_value", "time_unit", "time_text", "fee_amount", "fee_unit", "fee_text", "note",
+    "kind", "time_value", "time_unit", "time_text", "time_source", "fee_amount", "fee_unit", "fee_text", "fees",
+    "note",
 )  # fmt: skip
+FEE_FIELDS = ("amount", "unit", "per", "description", "exempt", "valid_from", "valid_until")
 CODE_MAX_LENGTH = 32
 
 
@@ -74,6 +77,15 @@ def validate_record(record: Any) -> list[str]:
         value = record.get(name)
         if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
             errors.append(f"{name}: must be a list of texts")
+    usage = record.get("usage")
+    if usage is not None and (not _is_int(usage) or usage < 0):
+        errors.append("usage: must be a whole number ≥ 0")
+    flags = record.get("flags")
+    if flags is not None and (
+        not isinstance(flags, list)
+        or not all(isinstance(f, dict) and isinstance(f.get("field"), str) for f in flags)
+    ):
+        errors.append("flags: must be a list of {field, reason}")
     if record.get("full_online") is not None and not isinstance(record["full_online"], bool):
         errors.append("full_online: must be true or false")
     try:
@@ -111,9 +123,10 @@ def _document_errors(item: dict) -> list[str]:
         errors.append("name: required")
     if item.get("kind", "submit") not in DOCUMENT_KINDS:
         errors.append(f"kind: must be one of {', '.join(DOCUMENT_KINDS)}")
-    quantity = item.get("quantity")
-    if quantity is not None and (not _is_int(quantity) or quantity < 0):
-        errors.append("quantity: must be a whole number ≥ 0 or empty")
+    for name in ("quantity", "copies"):
+        value = item.get(name)
+        if value is not None and (not _is_int(value) or value < 0):
+            errors.append(f"{name}: must be a whole number ≥ 0 or empty")
     errors += [f"{k}: must be text" for k in ("form", "copy_kind", "case") if not isinstance(item.get(k, ""), str)]
     return errors
 
@@ -128,8 +141,28 @@ def _channel_errors(item: dict) -> list[str]:
     fee = item.get("fee_amount")
     if fee is not None and (not _is_int(fee) or fee < 0):
         errors.append("fee_amount: must be a whole number of VND ≥ 0 or empty")
-    texts = ("time_unit", "time_text", "fee_unit", "fee_text", "note")
-    return errors + [f"{k}: must be text" for k in texts if not isinstance(item.get(k, ""), str)]
+    texts = ("time_unit", "time_text", "time_source", "fee_unit", "fee_text", "note")
+    errors += [f"{k}: must be text" for k in texts if not isinstance(item.get(k, ""), str)]
+    fees = item.get("fees")
+    if fees is None:
+        return errors
+    if not isinstance(fees, list) or not all(isinstance(f, dict) for f in fees):
+        return errors + ["fees: must be a list of mappings"]
+    for position, fee in enumerate(fees, start=1):
+        unknown = sorted(set(fee) - set(FEE_FIELDS))
+        if unknown:
+            errors.append(f"fees[{position}]: unknown fields: {', '.join(unknown)}")
+        amount = fee.get("amount")
+        if amount is not None and (not _is_int(amount) or amount < 0):
+            errors.append(f"fees[{position}].amount: must be a whole number of VND ≥ 0 or empty")
+        elif amount and not (fee.get("unit") or "").strip():
+            errors.append(f"fees[{position}].unit: an amount needs its unit (e.g. VND)")
+        for name in ("valid_from", "valid_until"):
+            try:
+                _parse_date(fee.get(name))
+            except (TypeError, ValueError):
+                errors.append(f"fees[{position}].{name}: must be a date YYYY-MM-DD")
+    return errors
 
 
 def _legal_basis_errors(item: dict) -> list[str]:
@@ -146,6 +179,18 @@ def _time_value(value):
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _canonical_fee(fee: dict) -> dict:
+    dates = {name: _parse_date(fee.get(name)) for name in ("valid_from", "valid_until")}
+    return {
+        "amount": fee.get("amount"),
+        "unit": fee.get("unit") or "",
+        "per": fee.get("per") or "",
+        "description": fee.get("description") or "",
+        "exempt": fee.get("exempt") or "",
+        **{name: value.isoformat() if value else None for name, value in dates.items()},
+    }
+
+
 def canonical_record(record: dict) -> dict:
     """A valid record with every field present, defaults filled and values in one spelling."""
     verified_on = _parse_date(record.get("verified_on"))
@@ -160,6 +205,7 @@ def canonical_record(record: dict) -> dict:
                 "name": d["name"].strip(),
                 "form": d.get("form") or "",
                 "quantity": d.get("quantity"),
+                "copies": d.get("copies"),
                 "copy_kind": d.get("copy_kind") or "",
                 "kind": d.get("kind") or "submit",
                 "case": d.get("case") or "",
@@ -172,9 +218,11 @@ def canonical_record(record: dict) -> dict:
                 "time_value": _time_value(c.get("time_value")),
                 "time_unit": c.get("time_unit") or "",
                 "time_text": c.get("time_text") or "",
+                "time_source": c.get("time_source") or "",
                 "fee_amount": c.get("fee_amount"),
                 "fee_unit": c.get("fee_unit") or "",
                 "fee_text": c.get("fee_text") or "",
+                "fees": [_canonical_fee(f) for f in c.get("fees") or []],
                 "note": c.get("note") or "",
             }
             for c in record.get("channels") or []
@@ -185,6 +233,8 @@ def canonical_record(record: dict) -> dict:
             for b in record.get("legal_basis") or []
         ],
         "full_online": bool(record.get("full_online") or False),
+        "usage": int(record.get("usage") or 0),
+        "flags": [{"field": f["field"], "reason": f.get("reason") or ""} for f in record.get("flags") or []],
         "verified_on": verified_on.isoformat() if verified_on else None,
     }
     for name in TEXT_FIELDS:

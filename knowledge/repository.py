@@ -10,7 +10,7 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.models import AuditLog, Channel, Document, Office, Procedure, Ward
+from knowledge.models import AuditLog, Channel, Document, Office, Procedure, Vocabulary, Ward
 from knowledge.records import (
     CHANNEL_FIELDS,
     DOCUMENT_FIELDS,
@@ -144,11 +144,40 @@ def _audit(session: Session, actor: str, action: str, code: str, before, after) 
 
 
 def load_index(session: Session) -> ProcedureIndex:
-    """A search index over every procedure's name and aliases."""
+    """A search index over every procedure's name and aliases, with usage and the citizens' vocabulary."""
     rows = session.execute(
-        sa.select(Procedure.code, Procedure.name, Procedure.aliases, Procedure.level).order_by(Procedure.code)
+        sa.select(Procedure.code, Procedure.name, Procedure.aliases, Procedure.level, Procedure.usage)
+        .order_by(Procedure.code)
     )
-    return ProcedureIndex.build((code, name, aliases or [], level) for code, name, aliases, level in rows)
+    entries = [(code, name, aliases or [], level, usage or 0) for code, name, aliases, level, usage in rows]
+    return ProcedureIndex.build(entries, vocabulary(session))
+
+
+# --- citizens' vocabulary ----------------------------------------------------------------------------------
+
+def vocabulary(session: Session) -> dict[str, str]:
+    """{everyday phrase: official term}."""
+    return dict(session.execute(sa.select(Vocabulary.phrase, Vocabulary.term).order_by(Vocabulary.phrase)).all())
+
+
+def upsert_vocabulary(session: Session, phrase: str, term: str, actor: str, keep_edited: bool = False) -> str:
+    """Create or update one entry ("created" | "updated" | "unchanged"); audited. With `keep_edited`, an entry
+    that someone other than `actor` changed last is left as it is."""
+    phrase, term = " ".join(phrase.split()), " ".join(term.split())
+    if not phrase or not term:
+        raise ValueError("a vocabulary entry needs a phrase and a term")
+    entry = session.execute(sa.select(Vocabulary).where(Vocabulary.phrase == phrase)).scalar_one_or_none()
+    if entry is None:
+        session.add(Vocabulary(phrase=phrase, term=term, updated_by=actor))
+        session.add(AuditLog(actor=actor, action="vocabulary.create", target=f"vocabulary:{phrase}",
+                             before=None, after={"phrase": phrase, "term": term}))
+        return "created"
+    if entry.term == term or (keep_edited and entry.updated_by != actor):
+        return "unchanged"
+    session.add(AuditLog(actor=actor, action="vocabulary.update", target=f"vocabulary:{phrase}",
+                         before={"phrase": phrase, "term": entry.term}, after={"phrase": phrase, "term": term}))
+    entry.term, entry.updated_by = term, actor
+    return "updated"
 
 
 # --- wards and offices -------------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -52,6 +53,12 @@ _OTHER_TONE_WEIGHT = 0.7  # share earned by the same letters with other diacriti
 _SPREAD_FREE = 16  # this many equally matching procedures cost nothing...
 _SPREAD_PENALTY = 4.0  # ...each doubling beyond costs this much
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+# The most used procedure gains this much over an unused one: a prior between near-equal candidates.
+_USAGE_BONUS = 1.0
+# A name or alias of at least two words found whole inside a longer question names its procedure: it scores
+# this much plus one per word (the more specific phrase wins: "khai sinh kết hợp nhận cha" over "khai sinh").
+_CONTAINED_BASE = 82.0
+_CONTAINED_MAX_WORDS = 6  # longer names are never typed whole
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,18 @@ def search_terms(text: str, *, query: bool = True) -> list[str]:
 class ProcedureIndex:
     """Search structure over (code, name, aliases, level) entries; build once, query many times."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, Sequence[str], str]]):
+    def __init__(self, entries: Iterable[tuple], vocabulary: Mapping[str, str] | None = None):
+        """`entries`: (code, name, aliases, level[, usage]); `vocabulary`: citizens' words → official term."""
+        self._terms = {fold(phrase): term for phrase, term in (vocabulary or {}).items() if fold(phrase)}
+        # A one-syllable word typed without its diacritics is too often another word ("cho" is not "chó",
+        # "bao" not "bão"): such words are matched only as written with their diacritics.
+        loose = [p for p in (vocabulary or {}) if " " in p.strip() or fold(p) == p.strip().lower()]
+        strict = [normalise(p).lower() for p in (vocabulary or {}) if p not in loose and fold(p)]
+        self._citizens_words = PhraseMatcher(loose) if loose else None
+        self._accented_words = re.compile(
+            r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, strict), key=len, reverse=True)) + r")(?![\w-])",
+            re.IGNORECASE) if strict else None
+        usages: list[float] = []
         self.codes: list[str] = []
         self.names: list[str] = []
         levels: list[float] = []
@@ -114,8 +132,11 @@ class ProcedureIndex:
         marked = _marked_keys()
         self._exact: dict[str, list[int]] = {}  # a name or alias as prepared → its procedures
         self._choice_pairs: list[frozenset] = []
-        for code, name, aliases, level in entries:
+        phrases: list[list[str]] = []
+        for code, name, aliases, level, *usage in entries:
             entry = len(self.codes)
+            phrases.append([name, *(aliases or [])])
+            usages.append(float(usage[0] or 0) if usage else 0.0)
             self.codes.append(str(code))
             self.names.append(name)
             levels.append(_LEVEL_PENALTY.get(level, _LEVEL_PENALTY["other"]))
@@ -139,6 +160,18 @@ class ProcedureIndex:
                 choice_keys.append(keys | name_keys)
                 self._choice_pairs.append(pairs | name_pairs)
         self._by_code = {code: i for i, code in enumerate(self.codes)}
+        self._phrase_entries: dict[str, list[int]] = {}
+        for entry, texts in enumerate(phrases):
+            for text in texts:
+                key = " ".join(fold(w) for w in _content_words(text, query=False))
+                if 2 <= len(key.split()) <= _CONTAINED_MAX_WORDS:
+                    self._phrase_entries.setdefault(key, []).append(entry)
+        self._contained = re.compile(
+            r"(?<![\w])(?:" + "|".join(sorted(map(re.escape, self._phrase_entries), key=len, reverse=True))
+            + r")(?![\w])") if self._phrase_entries else None
+        top_usage = math.log1p(max(usages, default=0.0))
+        self._usage_bonus = np.asarray(
+            [_USAGE_BONUS * math.log1p(u) / top_usage if top_usage else 0.0 for u in usages], dtype=np.float64)
         self._choice_entry = np.asarray(choice_entry, dtype=np.int64)
         self._choice_size = np.asarray([len(t) for t in choice_tokens], dtype=np.float64)
         self._level_penalty = np.asarray(levels, dtype=np.float64)
@@ -150,7 +183,7 @@ class ProcedureIndex:
         self._key_postings = dict(zip(keys, key_postings))
         total = max(len(choice_tokens), 1)
         self._idf = [math.log(1 + total / len(p)) for p in self._postings]
-        self._unknown_idf = math.log(1 + total)
+        self._common_idf = min(self._idf, default=1.0)
         self._own_postings = own_postings
         self._marked_count = np.asarray([len(m) for m in choice_marked], dtype=np.float64)
         self._marked_postings = dict(zip(*_inverted(choice_marked)))
@@ -160,8 +193,20 @@ class ProcedureIndex:
         self._similar = functools.lru_cache(maxsize=4096)(self._similar_tokens)
 
     @classmethod
-    def build(cls, entries: Iterable[tuple[str, str, Sequence[str], str]]) -> "ProcedureIndex":
-        return cls(entries)
+    def build(cls, entries: Iterable[tuple], vocabulary: Mapping[str, str] | None = None) -> "ProcedureIndex":
+        return cls(entries, vocabulary)
+
+    def in_official_terms(self, query: str) -> str:
+        """`query` followed by the official terms its citizens' words mean ("lấy vợ" → "… kết hôn"). The words
+        stay: an alias may use them ("renew my ID card")."""
+        if self._citizens_words is None and self._accented_words is None:
+            return query
+        added: list[str] = []
+        if self._citizens_words is not None:
+            self._citizens_words.sub(lambda folded: added.append(self._terms.get(folded, "")) or "", query)
+        if self._accented_words is not None:
+            added += [self._terms.get(fold(m.group(0)), "") for m in self._accented_words.finditer(normalise(query))]
+        return " ".join([query, *dict.fromkeys(a for a in added if a)])
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -183,6 +228,7 @@ class ProcedureIndex:
         entry = self._by_code.get(query.strip().strip(".?!").strip())
         if entry is not None:  # a procedure code, "1.001193"
             return [Candidate(self.codes[entry], self.names[entry], 100.0)]
+        query = self.in_official_terms(query)
         accented = {}
         for word in _content_words(query, query=True):
             accented.setdefault(_term(word), word)
@@ -198,8 +244,12 @@ class ProcedureIndex:
         best = self._best_per_entry(scores, canonical)
         full = len(set(self._choice_entry[coverage >= 0.999].tolist()))
         spread = _SPREAD_PENALTY * math.log2(full / _SPREAD_FREE) if full > _SPREAD_FREE else 0.0
+        for entry, score in self._contained_phrases(tokens).items():
+            best[entry] = max(best.get(entry, -math.inf), score + spread)
+        for entry in best:
+            best[entry] += self._usage_bonus[entry]
         for entry in self._exact.get(" ".join(tokens), []):
-            best[entry] = 100.0 + spread  # an exact name or alias beats everything
+            best[entry] = 100.0 + spread + self._usage_bonus[entry]  # an exact name or alias beats everything
         ranked = sorted(
             best, key=lambda e: (-best[e], self._level_penalty[e], self._name_length[e], self.codes[e])
         )[:limit]
@@ -208,6 +258,23 @@ class ProcedureIndex:
             for e in ranked
             if best[e] - spread > 0
         ]
+
+    def _contained_phrases(self, tokens: list[str]) -> dict[int, float]:
+        """Procedures whose name or alias (2+ words) the query contains whole, scored by the phrase's length.
+        Overlapping phrases all count (re.finditer keeps the longest at each place)."""
+        if self._contained is None or len(tokens) < 2:
+            return {}
+        text = " ".join(tokens)
+        found: dict[int, float] = {}
+        for start in range(len(text)):
+            if start and text[start - 1] != " ":
+                continue
+            match = self._contained.match(text, start)
+            if match:
+                score = _CONTAINED_BASE + len(match.group(0).split())
+                for entry in self._phrase_entries[match.group(0)]:
+                    found[entry] = max(found.get(entry, 0.0), score)
+        return found
 
     def _score_choices(self, tokens: list[str], accented: list[str] | None):
         """Per choice: score before adjacency, and weighted coverage; plus the query in vocabulary spelling.
@@ -221,7 +288,9 @@ class ProcedureIndex:
         canonical = []
         for position, token in enumerate(tokens):
             similar = self._similar(token)
-            weight = self._idf[similar[0][0]] if similar else self._unknown_idf
+            # A word no name or alias has says nothing about which procedure is meant: it counts like the
+            # commonest word, so a long question in the citizen's own words is not drowned by its context.
+            weight = self._idf[similar[0][0]] if similar else self._common_idf
             total_weight += weight
             canonical.append(self._vocabulary[similar[0][0]] if similar else token)
             token_cover = np.zeros(size)

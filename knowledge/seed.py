@@ -1,4 +1,5 @@
-"""Load the seed catalogue (knowledge/seed/*.yml: lists of canonical records), the guides
+"""Load the seed catalogue (knowledge/seed/*.yml: lists of canonical records), the citizens' vocabulary
+(knowledge/seed/vocabulary/*.yml), the guides
 (knowledge/seed/guides/*.yml), the document checklists (knowledge/seed/checklists/*.yml) and Huế's wards and
 offices.
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from knowledge.checklists import seed_checklists
 from knowledge.guides import seed_guides
-from knowledge.repository import upsert_procedure
+from knowledge.repository import upsert_procedure, upsert_vocabulary
 from knowledge.wards import sync_wards
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
@@ -36,6 +37,21 @@ def read_seed_file(path: Path) -> list[dict]:
     return records
 
 
+def seed_vocabulary(session, folder: Path, actor: str) -> Counter:
+    """Upsert the citizens' vocabulary of folder/*.yml (lists of {phrase, term}); entries staff changed are
+    kept."""
+    counts: Counter = Counter()
+    for path in sorted(folder.glob("*.yml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(entries, list) or not all(isinstance(e, dict) and e.get("phrase") and e.get("term")
+                                                    for e in entries):
+            raise SeedError(f"{path}: expected a YAML list of {{phrase, term}}")
+        for entry in entries:
+            counts["vocabulary_" + upsert_vocabulary(session, str(entry["phrase"]), str(entry["term"]), actor,
+                                                     keep_edited=True)] += 1
+    return counts
+
+
 def seed(
     session_factory: sessionmaker,
     seed_dir: Path = SEED_DIR,
@@ -53,6 +69,12 @@ def seed(
                 for record in records[start : start + _BATCH]:
                     counts[str(upsert_procedure(session, record, actor=ACTOR))] += 1
             progress(f"{path.name}: {min(start + _BATCH, len(records))}/{len(records)} procedures")
+    words = Path(seed_dir) / "vocabulary"
+    if words.is_dir():
+        with session_factory() as session, session.begin():
+            found = seed_vocabulary(session, words, ACTOR)
+        counts.update(found)
+        progress("vocabulary: " + ", ".join(f"{n} {k.split('_', 1)[1]}" for k, n in sorted(found.items())))
     for folder, load in (("guides", seed_guides), ("checklists", seed_checklists)):
         if (Path(seed_dir) / folder).is_dir():
             with session_factory() as session, session.begin():

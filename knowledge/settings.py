@@ -12,7 +12,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 # The national portal records beside the project (development and CI): read in place, never copied in.
-NATIONAL_CATALOGUE = PROJECT_ROOT.parent / "shared" / "tthc" / "national-procedures-2026-07.jsonl.gz"
+SHARED_TTHC = PROJECT_ROOT.parent / "shared" / "tthc"
+NATIONAL_CATALOGUE = SHARED_TTHC / "national-procedures-2026-07.jsonl.gz"
+PORTAL_CATALOGUE = SHARED_TTHC / "portal-procedures-2026-07.jsonl.gz"
+PORTAL_USAGE = SHARED_TTHC / "portal-usage-2025-12.csv"
 
 
 def _int(name: str, default: int) -> int:

@@ -35,7 +35,7 @@ def build_kb(
     try:
         sessions = make_session_factory(engine)
         if national is not None:
-            from knowledge.importers.national import import_file
+            from knowledge.importers.catalogue import import_file
 
             report = import_file(sessions, national, progress=lambda m: progress(f"national: {m}"))
             if report.failed:

@@ -9,23 +9,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import time
 from pathlib import Path
-from typing import Callable, Iterator
-
-import sqlalchemy as sa
+from typing import Iterator
 
 from knowledge.importers.national_cells import NO_INFO, parse_channels, parse_legal_basis
 from knowledge.importers.national_documents import parse_documents
-from knowledge.importers.report import Conflict, ImportReport, ParseProblem
-from knowledge.models import Procedure
-from knowledge.records import RECORD_FIELDS, canonical_record, procedure_to_record
-from knowledge.repository import upsert_procedure
+from knowledge.importers.report import ParseProblem
 
-ACTOR = "import-national"
-BATCH_SIZE = 200
-# Fields the portal does not publish: an import leaves the stored curated aliases and check date alone.
-KEEP_ON_IMPORT = ("aliases", "verified_on")
 # cap_thuc_hien values, most local first: the level that decides where a citizen goes.
 LEVEL_BY_PUBLISHED = (("Cấp xã", "ward"), ("Cấp tỉnh", "city"), ("Cấp bộ", "ministry"))
 _RESULT_CODE = re.compile(r"Mã:\s*KQ(?:\.[A-Z]*\d+)+")
@@ -149,70 +139,3 @@ def iter_records(path: str | Path) -> Iterator[tuple[int, dict | None, str]]:
                 yield number, record, ""
             else:
                 yield number, None, "line is not a JSON object"
-
-
-def _conflicts(existing: Procedure | None, record: dict, overwrite: bool) -> list[Conflict]:
-    """Staff-edited fields of ``existing`` whose value this record would change."""
-    if existing is None or not existing.edited_fields:
-        return []
-    current, incoming = procedure_to_record(existing), canonical_record(record)
-    return [Conflict(record["code"], name, "import" if overwrite else "staff")
-            for name in existing.edited_fields
-            if name in RECORD_FIELDS and current.get(name) != incoming.get(name)]
-
-
-def _upsert_batch(session_factory, batch: list[dict], report: ImportReport, overwrite_edited: bool) -> None:
-    with session_factory() as session, session.begin():
-        codes = [record["code"] for record in batch]
-        existing = {proc.code: proc for proc in session.execute(
-            sa.select(Procedure).where(Procedure.code.in_(codes))).scalars()}
-        outcomes, conflicts = [], []
-        for record in batch:
-            conflicts += _conflicts(existing.get(record["code"]), record, overwrite_edited)
-            payload = {k: v for k, v in record.items() if k not in KEEP_ON_IMPORT}
-            outcomes.append(upsert_procedure(session, payload, actor=ACTOR,
-                                             overwrite_edited=overwrite_edited))
-    for outcome in outcomes:
-        report.count(str(outcome))
-    report.conflicts += conflicts
-
-
-def import_file(session_factory, path: str | Path, overwrite_edited: bool = False,
-                progress: Callable[[str], None] | None = None) -> ImportReport:
-    """Parse ``path`` and upsert every procedure; one transaction per batch of ``BATCH_SIZE``.
-
-    A batch that fails is retried record by record so one bad record does not sink the others.
-    Returns an ``ImportReport``.
-    """
-    started = time.perf_counter()
-    report = ImportReport(source=str(path))
-    records: dict[str, dict] = {}
-    for number, raw, error in iter_records(path):
-        if raw is None:
-            report.unreadable.append((number, error))
-            continue
-        report.read += 1
-        record, problems = parse_record(raw)
-        report.problems += problems
-        if not record["code"] or not record["name"]:
-            report.failed[record["code"] or f"line {number}"] = "no code or name"
-            continue
-        if record["code"] in records:
-            report.duplicates.append(record["code"])
-        records[record["code"]] = record
-    pending = list(records.values())
-    for start in range(0, len(pending), BATCH_SIZE):
-        batch = pending[start:start + BATCH_SIZE]
-        try:
-            _upsert_batch(session_factory, batch, report, overwrite_edited)
-        except Exception:  # noqa: BLE001 - isolate the failing record(s) below
-            for record in batch:
-                try:
-                    _upsert_batch(session_factory, [record], report, overwrite_edited)
-                except Exception as error:  # noqa: BLE001 - reported, not fatal
-                    report.failed[record["code"]] = f"{type(error).__name__}: {error}"
-        if progress is not None:
-            done = min(start + BATCH_SIZE, len(pending))
-            progress(f"{done}/{len(pending)} procedures ({100 * done // max(len(pending), 1)} %)")
-    report.seconds = time.perf_counter() - started
-    return report

@@ -34,6 +34,7 @@ class ImportReport:
     failed: dict[str, str] = field(default_factory=dict)  # code → error
     unreadable: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
     duplicates: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # why → how many records were not imported
     problems: list[ParseProblem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     seconds: float = 0.0
@@ -64,6 +65,8 @@ class ImportReport:
         if self.unreadable:
             lines.append(f"  unreadable lines: {len(self.unreadable)}")
             lines += [f"    line {number}: {why}" for number, why in self.unreadable]
+        for why, number in self.skipped.most_common():
+            lines.append(f"  skipped {number}: {why}")
         if self.duplicates:
             lines.append(f"  duplicate codes (later record used): {', '.join(self.duplicates)}")
         for code, error in self.failed.items():

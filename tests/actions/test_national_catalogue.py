@@ -15,7 +15,7 @@ from actions.procedure_answers import (
     ActionAnswerProcessingTime,
     ActionAnswerWhere,
 )
-from knowledge.importers.national import import_file
+from knowledge.importers.catalogue import import_file
 from knowledge.settings import NATIONAL_CATALOGUE
 
 NATIONAL = NATIONAL_CATALOGUE

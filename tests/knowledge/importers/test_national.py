@@ -7,7 +7,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from knowledge.importers.national import import_file, iter_records, parse_record, parse_result, parse_steps
+from knowledge.importers.catalogue import import_file
+from knowledge.importers.national import iter_records, parse_record, parse_result, parse_steps
 from knowledge.models import Procedure
 from knowledge.repository import get_procedure, upsert_procedure
 from knowledge.records import procedure_to_record
