@@ -24,12 +24,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: setup db catalogue $(MODEL) ## Set up, train if needed, start everything and print the URL (Ctrl-C stops). CATALOGUE=<file> imports it first
+run: setup db catalogue $(MODEL) ## Set up, train if needed, start everything and print the URL (Ctrl-C stops). CATALOGUE="<file> <file>" imports them first (either portal format)
 	$(PY) -m bot.stack --model $(MODEL)
 
 catalogue: db
 	@if [ -n "$(CATALOGUE)" ]; then \
-	  $(PY) -m knowledge import-national "$(CATALOGUE)" && $(PY) -m knowledge lookups; fi
+	  $(PY) -m knowledge import-catalogue $(CATALOGUE) && $(PY) -m knowledge lookups; fi
 
 test: setup $(MODEL) ## Set up if needed and run every test (unit, Rasa data and stories, end to end)
 	$(PY) -m pytest

@@ -72,7 +72,7 @@ async def _timed_post(session: aiohttp.ClientSession, url: str, payload: dict) -
 async def sequential(settings: Settings, rounds: int) -> dict:
     """Each turn of the conversation, one at a time: the gateway's full turn and Rasa's bare parse."""
     chat_url = f"http://127.0.0.1:{settings.gateway_port}/api/chat"
-    parse_url = f"{settings.rasa_url}/model/parse"
+    parse_url = f"{settings.rasa_url}/model/parse?token={settings.rasa_token}"  # Rasa's API needs the stack's token
     chat, parse, errors = [], [], 0
     deadline = time.monotonic() + DEADLINE_SECONDS
     async with aiohttp.ClientSession() as session:
@@ -83,6 +83,7 @@ async def sequential(settings: Settings, rounds: int) -> dict:
                     break
                 took, ok = await _timed_post(session, parse_url, {"text": text})
                 parse.append(took)
+                errors += not ok
                 took, ok = await _timed_post(session, chat_url, {"sender": sender, "message": text})
                 chat.append(took)
                 errors += not ok

@@ -1,7 +1,7 @@
 """Understanding on the frozen test set (tests/eval/): does the first answer name the right procedure?
 
     python -m bench.understanding [--systems ours,before,tfidf] [--before-ref 64c8b46] [--catalogue seed|full]
-                                  [--limit N] [--json FILE]
+                                  [--set eval|dev] [--limit N] [--json FILE]
 
 Every system answers the same questions in the same run:
 - ours: this tree's stack (action server, Rasa with models/hue.tar.gz, gateway) on its own ports and databases;
@@ -39,7 +39,7 @@ import yaml
 from knowledge.settings import NATIONAL_CATALOGUE, PORTAL_CATALOGUE, PROJECT_ROOT
 from knowledge.text import fold
 
-EVAL = PROJECT_ROOT / "tests" / "eval"
+SETS = {"eval": PROJECT_ROOT / "tests" / "eval", "dev": PROJECT_ROOT / "bench" / "understanding_dev"}
 REPLACED = PROJECT_ROOT / "knowledge" / "seed" / "curation" / "replaced_codes.yml"
 WORK = PROJECT_ROOT / "var" / "bench" / "understanding"
 STYLES = ("vi", "vi_plain", "teen", "en")
@@ -48,9 +48,9 @@ _CODE = re.compile(r"\b(\d{1,2}\.\d{6}|local-[a-z0-9-]+)\b")
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{3})+)\s*(?:đ\b|đồng|VND|VNĐ)", re.IGNORECASE)
 
 
-def load_set(limit: int | None = None) -> tuple[list[dict], list[dict]]:
-    questions = yaml.safe_load((EVAL / "questions.yml").read_text(encoding="utf-8"))
-    conversations = yaml.safe_load((EVAL / "conversations.yml").read_text(encoding="utf-8"))
+def load_set(limit: int | None = None, name: str = "eval") -> tuple[list[dict], list[dict]]:
+    questions = yaml.safe_load((SETS[name] / "questions.yml").read_text(encoding="utf-8"))
+    conversations = yaml.safe_load((SETS[name] / "conversations.yml").read_text(encoding="utf-8"))
     if limit:
         per_style = defaultdict(list)
         for question in questions:
@@ -292,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before-ref", default=BEFORE_REF)
     parser.add_argument("--catalogue", choices=("seed", "full"), default="seed")
     parser.add_argument("--limit", type=int, help="questions per style (a smoke run)")
+    parser.add_argument("--set", choices=sorted(SETS), default="eval",
+                        help="eval: the frozen test set (the figures); dev: the development set (tuning)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
     progress = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
@@ -299,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(names) - {"ours", "before", "tfidf"}
     if unknown:
         parser.error(f"unknown systems: {', '.join(sorted(unknown))}")
-    questions, conversations = load_set(args.limit)
+    questions, conversations = load_set(args.limit, args.set)
     replaced = yaml.safe_load(REPLACED.read_text(encoding="utf-8")) or {}
     results: dict[str, dict] = {}
     ours = None
@@ -319,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             ours.prepare(progress)
         tfidf = TfidfSystem(ours.procedures())
         results["tfidf"] = evaluate(tfidf, questions, conversations, replaced, progress)
-    print(f"Frozen set: {len(questions)} questions, {len(conversations)} conversations; catalogue: {args.catalogue}")
+    print(f"{'Frozen' if args.set == 'eval' else 'Development'} set: {len(questions)} questions, {len(conversations)} conversations; catalogue: {args.catalogue}")
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -16,7 +16,7 @@ import yaml
 from knowledge import repository
 from knowledge.db import make_engine, make_session_factory
 from knowledge.exchange import FORMATS, RecordFileError, read_records, write_records
-from knowledge.settings import PORTAL_USAGE, PROJECT_ROOT, Settings
+from knowledge.settings import NATIONAL_CATALOGUE, PORTAL_CATALOGUE, PORTAL_USAGE, PROJECT_ROOT, Settings
 
 ACTOR = "cli"
 
@@ -121,6 +121,16 @@ def cmd_import_catalogue(args, settings: Settings) -> None:
         print(report.format(max_records=args.max_records))
 
 
+def cmd_audit(args, settings: Settings) -> None:
+    from knowledge.audit import audit_file, format_audit
+
+    missing = [path for path in args.files if not Path(path).is_file()]
+    if missing:
+        raise CommandError(f"{', '.join(missing)}: no such file")
+    for path in args.files:
+        print(format_audit(path, *audit_file(path)))
+
+
 def cmd_lookups(args, settings: Settings) -> None:
     from knowledge.lookups import write_lookups
 
@@ -188,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--overwrite-edited", action="store_true", help="replace fields staff edited by hand")
         sub.add_argument("--usage", default=str(PORTAL_USAGE), help="the portal's usage counts (CSV)")
         sub.add_argument("--max-records", type=int, default=50, help="records listed in the report")
+    audit = add("audit", cmd_audit, "per field: records parsed cleanly, repaired from another cell, or flagged")
+    audit.add_argument("files", nargs="*", metavar="file", default=[str(NATIONAL_CATALOGUE), str(PORTAL_CATALOGUE)])
     for name, handler, help_text in (
         ("lookups", cmd_lookups, "write data/nlu/lookups/{procedures,wards}.yml from the knowledge base"),
         ("check-lookups", cmd_check_lookups, "exit 1 when data/nlu/lookups differ from the knowledge base"),

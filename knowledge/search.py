@@ -59,6 +59,11 @@ _USAGE_BONUS = 1.0
 # this much plus one per word (the more specific phrase wins: "khai sinh kết hợp nhận cha" over "khai sinh").
 _CONTAINED_BASE = 82.0
 _CONTAINED_MAX_WORDS = 6  # longer names are never typed whole
+# A score from the official terms alone (an English question's translation) is at most plausible, never confident.
+_TRANSLATED_MAX = 80.0
+# Every word of a name or alias (2+ words) said somewhere in the question, not side by side: it scores this
+# much plus one per word, before the adjacency penalty.
+_NAMED_BASE = 76.0
 
 
 @dataclass(frozen=True)
@@ -199,17 +204,7 @@ class ProcedureIndex:
     def in_official_terms(self, query: str) -> str:
         """`query` followed by the official terms its citizens' words mean ("lấy vợ" → "… kết hôn"). The words
         stay: an alias may use them ("renew my ID card")."""
-        if self._citizens_words is None and self._accented_words is None:
-            return query
-        added: list[str] = []
-        if self._citizens_words is not None:
-            self._citizens_words.sub(lambda folded: added.append(self._terms.get(folded, "")) or "", query)
-        if self._accented_words is not None:
-            added += [self._terms.get(fold(m.group(0)), "") for m in self._accented_words.finditer(normalise(query))]
-        return " ".join([query, *dict.fromkeys(a for a in added if a)])
-
-    def __len__(self) -> int:
-        return len(self.codes)
+        return " ".join([query, *self.official_terms(query)])
 
     def _similar_tokens(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary ids close to `token` with a similarity 0..1; the word itself first when known."""
@@ -224,11 +219,34 @@ class ProcedureIndex:
         return tuple(found)
 
     def search(self, query: str, limit: int = 5) -> list[Candidate]:
-        """Best candidates first; [] when the query has no content words or nothing matches at all."""
+        """Best candidates first; [] when the query has no content words or nothing matches at all.
+
+        An English question is also searched by the official terms its words mean alone (its translation, in
+        effect); each procedure keeps the better of the two scores."""
         entry = self._by_code.get(query.strip().strip(".?!").strip())
         if entry is not None:  # a procedure code, "1.001193"
             return [Candidate(self.codes[entry], self.names[entry], 100.0)]
-        query = self.in_official_terms(query)
+        found = self._search(self.in_official_terms(query), limit)
+        terms = self.official_terms(query)
+        if terms and detect_language(query) == "en":
+            best = {c.code: c for c in found}
+            for candidate in self._search(" ".join(terms), limit):
+                candidate = Candidate(candidate.code, candidate.name, min(candidate.score, _TRANSLATED_MAX))
+                if candidate.code not in best or candidate.score > best[candidate.code].score:
+                    best[candidate.code] = candidate
+            found = sorted(best.values(), key=lambda c: -c.score)[:limit]
+        return found
+
+    def official_terms(self, query: str) -> list[str]:
+        """The official terms the citizens' words of `query` mean, in order, once each."""
+        added: list[str] = []
+        if self._citizens_words is not None:
+            self._citizens_words.sub(lambda folded: added.append(self._terms.get(folded, "")) or "", query)
+        if self._accented_words is not None:
+            added += [self._terms.get(fold(m.group(0)), "") for m in self._accented_words.finditer(normalise(query))]
+        return list(dict.fromkeys(a for a in added if a))
+
+    def _search(self, query: str, limit: int) -> list[Candidate]:
         accented = {}
         for word in _content_words(query, query=True):
             accented.setdefault(_term(word), word)
@@ -244,7 +262,8 @@ class ProcedureIndex:
         best = self._best_per_entry(scores, canonical)
         full = len(set(self._choice_entry[coverage >= 0.999].tolist()))
         spread = _SPREAD_PENALTY * math.log2(full / _SPREAD_FREE) if full > _SPREAD_FREE else 0.0
-        for entry, score in self._contained_phrases(tokens).items():
+        sequence = [t for t in (_term(w) for w in _content_words(query, query=True)) if t]
+        for entry, score in self._contained_phrases(sequence).items():
             best[entry] = max(best.get(entry, -math.inf), score + spread)
         for entry in best:
             best[entry] += self._usage_bonus[entry]
@@ -325,7 +344,10 @@ class ProcedureIndex:
                 unsaid_marked[hits] -= 1
         scores -= _MARKED_PENALTY * np.minimum(unsaid_marked, 1.0)
         scores -= self._level_penalty[self._choice_entry]
-        return scores, coverage, canonical
+        said = np.minimum(said_weight / np.maximum(self._choice_weight, 1e-9), 1.0)
+        named = np.where((said >= 0.999) & (self._choice_size >= 2),
+                         _NAMED_BASE + np.minimum(self._choice_size, _CONTAINED_MAX_WORDS), -np.inf)
+        return np.maximum(scores, named), coverage, canonical
 
     def _best_per_entry(self, scores: np.ndarray, canonical: list[str]) -> dict[int, float]:
         """Best score per procedure over the shortlisted choices, with the word-adjacency adjustment."""
