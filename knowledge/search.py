@@ -59,6 +59,8 @@ _USAGE_BONUS = 1.0
 # this much plus one per word (the more specific phrase wins: "khai sinh kết hợp nhận cha" over "khai sinh").
 _CONTAINED_BASE = 82.0
 _CONTAINED_MAX_WORDS = 6  # longer names are never typed whole
+# ...less this when the question also says a variant-marking word the phrase does not ("cấp lại", "xóa").
+_MARKED_CONTAINED_PENALTY = 6.0
 # A score from the official terms alone (an English question's translation) is at most plausible, never confident.
 _TRANSLATED_MAX = 80.0
 # Every word of a name or alias (2+ words) said somewhere in the question, not side by side: it scores this
@@ -190,6 +192,7 @@ class ProcedureIndex:
         self._idf = [math.log(1 + total / len(p)) for p in self._postings]
         self._common_idf = min(self._idf, default=1.0)
         self._own_postings = own_postings
+        self._marked_folded = frozenset(fold(k) for k in load_data("qualifiers.yml").get("marked") or [])
         self._marked_count = np.asarray([len(m) for m in choice_marked], dtype=np.float64)
         self._marked_postings = dict(zip(*_inverted(choice_marked)))
         self._choice_weight = np.asarray(
@@ -284,6 +287,7 @@ class ProcedureIndex:
         if self._contained is None or len(tokens) < 2:
             return {}
         text = " ".join(tokens)
+        marked = {t for t in tokens if t in self._marked_folded}
         found: dict[int, float] = {}
         for start in range(len(text)):
             if start and text[start - 1] != " ":
@@ -291,6 +295,8 @@ class ProcedureIndex:
             match = self._contained.match(text, start)
             if match:
                 score = _CONTAINED_BASE + len(match.group(0).split())
+                if marked - set(match.group(0).split()):  # "sửa lại giấy khai sinh" is not "giấy khai sinh"
+                    score -= _MARKED_CONTAINED_PENALTY
                 for entry in self._phrase_entries[match.group(0)]:
                     found[entry] = max(found.get(entry, 0.0), score)
         return found
