@@ -6,6 +6,11 @@ staff changed in the database (`updated_by` is not "seed") is never overwritten 
 
 Step texts may use placeholders filled from the procedure the coach is about ({procedure_code},
 {procedure_name}, ...: see PLACEHOLDERS); a step with a `condition` applies only when the procedure meets it.
+
+Every step says where its facts come from: `source:` a record's national code ("3.000228"), a legal text
+("Nghị định số 69/2024/NĐ-CP"), or RECORD_SOURCE when its facts are filled in from the procedure's own record;
+or `verify: true`, a mark that staff still have to check it (stored as an empty source, listed by
+`steps_to_verify` for the admin). A step with neither is refused.
 """
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 # When a step applies. "fee": the online channel has a fee to pay (or its fee is not known).
 CONDITIONS = frozenset({"", "fee"})
+# A coach step whose facts come from the procedure's own record (its placeholders).
+RECORD_SOURCE = "record"
 _SLUG = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -50,7 +57,7 @@ class GuideRecord:
     title: str
     summary: str
     keywords: tuple[str, ...]
-    steps: tuple[dict, ...]  # {key, title, body, help, condition, tutorial}
+    steps: tuple[dict, ...]  # {key, title, body, help, condition, tutorial, source}
 
 
 def placeholders_in(text: str) -> set[str]:
@@ -81,6 +88,12 @@ def read_guide_file(path: Path) -> list[GuideRecord]:
     if len(keys) != len(steps) or not all(_SLUG.fullmatch(k) for k in keys) or len(set(keys)) != len(keys):
         raise GuideFileError(f"{name}: every step needs its own key (lower-case letters, digits, _)")
     keywords = tuple(dict.fromkeys(" ".join(words(fold(str(k)))) for k in raw.get("keywords") or []))
+    for step in steps:
+        source, verify = str(step.get("source") or "").strip(), step.get("verify")
+        if bool(source) == (verify is True) or verify not in (None, True):
+            raise GuideFileError(
+                f"{name}: step {step['key']}: give either a source (record code or legal text) or verify: true"
+            )
     records = []
     for language in LANGUAGES:
         parsed = []
@@ -96,6 +109,7 @@ def read_guide_file(path: Path) -> list[GuideRecord]:
                 "help": _text(step.get("help"), language, where),
                 "condition": condition,
                 "tutorial": str(step.get("tutorial") or ""),
+                "source": str(step.get("source") or "").strip(),
             }
             if not entry["title"] or not entry["body"]:
                 raise GuideFileError(f"{where}: the {language} title and body must not be empty")
@@ -118,7 +132,7 @@ def _guide_state(guide: Guide) -> dict:
         "keywords": list(guide.keywords or []),
         "steps": [
             {"key": s.key, "title": s.title, "body": s.body, "help": s.help, "condition": s.condition,
-             "tutorial": s.tutorial}
+             "tutorial": s.tutorial, "source": s.source}
             for s in guide.steps
         ],
     }  # fmt: skip
@@ -166,6 +180,17 @@ def get_guide(session: Session, slug: str, language: str) -> Guide | None:
     statement = sa.select(Guide).options(selectinload(Guide.steps)).where(Guide.slug == slug)
     guides = {g.language: g for g in session.execute(statement).scalars()}
     return guides.get(language) or guides.get("vi")
+
+
+def steps_to_verify(session: Session) -> list[tuple[str, str, str, str]]:
+    """(slug, language, step key, step title) of every guide step staff still have to check (no source)."""
+    statement = (
+        sa.select(Guide.slug, Guide.language, GuideStep.key, GuideStep.title)
+        .join(GuideStep, GuideStep.guide_id == Guide.id)
+        .where(GuideStep.source == "")
+        .order_by(Guide.slug, Guide.language, GuideStep.position)
+    )
+    return [tuple(row) for row in session.execute(statement)]
 
 
 def list_tutorials(session: Session, language: str) -> list[Guide]:

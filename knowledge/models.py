@@ -194,6 +194,9 @@ class GuideStep(Base):
     condition = sa.Column(sa.String(32), nullable=False, default="")
     # Slug of a stand-alone tutorial offered with this step's help ("vneid"), or "".
     tutorial = sa.Column(sa.String(64), nullable=False, default="")
+    # Where the step's facts come from: a record code, a legal text, or "record" (the procedure's own, filled in);
+    # "" = to be verified by staff (knowledge.guides.steps_to_verify lists them).
+    source = sa.Column(sa.Text, nullable=False, default="")
 
     guide = relationship("Guide", back_populates="steps")
 

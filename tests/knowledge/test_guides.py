@@ -1,10 +1,13 @@
 """Guides: the seed files (vi + en, known placeholders), loading them, staff edits kept, tutorial matching."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from knowledge.guides import (
     COACH_SLUG,
     PLACEHOLDERS,
+    RECORD_SOURCE,
     GuideFileError,
     applicable_steps,
     fill,
@@ -14,6 +17,7 @@ from knowledge.guides import (
     placeholders_in,
     read_guide_file,
     seed_guides,
+    steps_to_verify,
 )
 from knowledge.models import Guide, GuideStep
 from knowledge.seed import SEED_DIR
@@ -58,14 +62,14 @@ def test_tutorials_use_only_settings_placeholders_and_name_no_other_site():
 def test_unknown_placeholder_or_condition_is_refused(tmp_path):
     path = tmp_path / "bad.yml"
     path.write_text(
-        "slug: bad\ntitle: {vi: A, en: B}\nsteps:\n  - key: one\n    title: {vi: T, en: T}\n"
+        "slug: bad\ntitle: {vi: A, en: B}\nsteps:\n  - key: one\n    verify: true\n    title: {vi: T, en: T}\n"
         "    body: {vi: 'Gọi {phone}', en: 'Call {phone}'}\n",
         encoding="utf-8",
     )
     with pytest.raises(GuideFileError, match="unknown placeholders"):
         read_guide_file(path)
     path.write_text(
-        "slug: bad\ntitle: {vi: A, en: B}\nsteps:\n  - key: one\n    condition: weekend\n"
+        "slug: bad\ntitle: {vi: A, en: B}\nsteps:\n  - key: one\n    condition: weekend\n    verify: true\n"
         "    title: {vi: T, en: T}\n    body: {vi: X, en: Y}\n",
         encoding="utf-8",
     )
@@ -128,3 +132,48 @@ def test_steps_with_an_unmet_condition_are_skipped_and_placeholders_filled():
     assert [s.key for s in applicable_steps(steps, {"fee": True})] == ["a", "pay", "b"]
     assert fill("Mã {procedure_code}, {unknown}", {"procedure_code": "1.001193"}) == "Mã 1.001193, {unknown}"
     assert {"procedure_code", "documents", "fee", "agency", "procedure_name"} <= PLACEHOLDERS
+
+
+# ---------------------------------------------------------------- sources
+def test_every_seed_guide_step_has_a_source_or_is_marked_for_staff():
+    for path in GUIDES.glob("*.yml"):
+        for record in read_guide_file(path):
+            for step in record.steps:
+                source = step["source"]
+                assert source == "" or source == RECORD_SOURCE or re.search(r"\d\.\d{6}|số \d", source), (
+                    path.name, step["key"], source)  # a record code or a legal text
+    vi, _ = read_guide_file(GUIDES / "vneid.yml")
+    assert {s["key"]: s["source"] for s in vi.steps}["register"].startswith("3.000228")
+
+
+def test_a_step_without_a_source_or_a_mark_is_refused(tmp_path):
+    path = tmp_path / "bad.yml"
+    step = "slug: bad\ntitle: {vi: A, en: B}\nsteps:\n  - key: one\n    title: {vi: T, en: T}\n    body: {vi: X, en: Y}\n"
+    path.write_text(step, encoding="utf-8")
+    with pytest.raises(GuideFileError, match="either a source .* or verify: true"):
+        read_guide_file(path)
+    path.write_text(step + "    source: '1.001193'\n    verify: true\n", encoding="utf-8")
+    with pytest.raises(GuideFileError, match="either a source"):
+        read_guide_file(path)
+
+
+def test_steps_staff_must_verify_are_listed_and_sourced_ones_are_not(session_factory):
+    with session_factory() as session, session.begin():
+        seed_guides(session, GUIDES, actor="seed")
+    with session_factory() as session:
+        listed = steps_to_verify(session)
+        keys = {(slug, language, key) for slug, language, key, _ in listed}
+    assert ("login", "vi", "open") in keys and ("login", "en", "open") in keys
+    assert ("vneid", "vi", "register") not in keys
+    assert (COACH_SLUG, "vi", "upload") not in keys  # its papers come from the procedure's record
+    assert all(title for *_, title in listed)
+
+
+def test_vneid_level_2_is_at_any_commune_police_in_the_country():
+    """Record 3.000228, step 1: "Công an cấp xã trong cả nước không phụ thuộc vào nơi cư trú"."""
+    for name, key, field in (("vneid.yml", "register", "body"), (f"{COACH_SLUG}.yml", "vneid", "help")):
+        vi, en = read_guide_file(GUIDES / name)
+        vi_text = {s["key"]: s[field] for s in vi.steps}[key]
+        en_text = {s["key"]: s[field] for s in en.steps}[key]
+        assert "Công an cấp xã bất kỳ trong cả nước" in vi_text and "nơi bạn cư trú để" not in vi_text
+        assert "any ward or commune police in the country" in en_text

@@ -1,5 +1,5 @@
 """Structured portal records: receiving agency, usage, import flags, source, verified by; copies per paper;
-fees with validity and the source of a repaired time; the citizens' vocabulary.
+fees with validity and the source of a repaired time; the citizens' vocabulary; the source of each guide step.
 
 Revision ID: 0003
 Revises: 0002
@@ -27,6 +27,8 @@ def upgrade() -> None:
     with op.batch_alter_table('channels', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fees', sa.JSON(), nullable=False, server_default='[]'))
         batch_op.add_column(sa.Column('time_source', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('guide_steps', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.Text(), nullable=False, server_default=''))
     op.create_table('vocabulary',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('phrase', sa.Text(), nullable=False),
@@ -40,6 +42,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('vocabulary')
+    with op.batch_alter_table('guide_steps', schema=None) as batch_op:
+        batch_op.drop_column('source')
     with op.batch_alter_table('channels', schema=None) as batch_op:
         batch_op.drop_column('time_source')
         batch_op.drop_column('fees')
