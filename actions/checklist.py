@@ -29,6 +29,7 @@ from knowledge.settings import Settings
 
 from actions import formatting as fmt
 from actions.base import KnowledgeAction, Outcome, Reply, focus_events, language, not_found
+from actions.documents import document_line
 from actions.kb import KnowledgeBase
 from actions.resolve import entity_values, resolve
 
@@ -48,7 +49,7 @@ def checklist_url(settings: Settings, code: str, answers: Dict[str, str], lang: 
 
 def item_line(item: ChecklistItem, lang: str) -> str:
     document = item.document
-    line = fmt.document_line(document, lang) if document is not None else item.text
+    line = document_line(document, lang) if document is not None else item.text
     if document is not None and item.text != document.name.strip():  # a shorter name from the checklist
         line = line.replace(document.name.strip(), item.text, 1)
     if item.case:

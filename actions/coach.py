@@ -8,6 +8,7 @@ with placeholders filled from the procedure record; nothing here invents a fact.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
@@ -20,10 +21,11 @@ from knowledge.checklists import checklist_items, get_checklist, valid_answers
 from knowledge.guides import COACH_SLUG, applicable_steps, fill, get_guide
 from knowledge.models import Channel, GuideStep, Procedure
 from knowledge.settings import Settings
-from knowledge.text import fold
 
 from actions import formatting as fmt
 from actions.base import Reply, contact_variables
+from actions.documents import Groups
+from actions.offices import place_name, receiving_places
 
 SLOTS = ("guide_procedure", "guide_steps", "guide_step", "guide_status")
 ACTIVE, PAUSED = "active", "paused"
@@ -65,46 +67,51 @@ def online_channel(procedure: Procedure) -> Optional[Channel]:
     return next((c for c in procedure.channels if c.kind == "online"), None)
 
 
-def has_fee(channel: Optional[Channel]) -> bool:
-    """Whether paying is part of applying online: a fee above 0, or a fee text that is not "free"."""
+def has_fee(channel: Optional[Channel], today: Optional[dt.date] = None) -> bool:
+    """Whether paying is part of applying online: the channel is not free for everyone (a fee in force, or
+    one the record does not give as a clean figure)."""
     if channel is None:
         return False
-    if channel.fee_amount is not None:
-        return channel.fee_amount > 0
-    text = fold(channel.fee_text or "")
-    return bool(text) and not text.startswith(fold(fmt.label("fees.free", "vi")))
+    if channel.fee_amount is None and not channel.fees and not (channel.fee_text or "").strip():
+        return False  # nothing known: see _fee_unknown
+    return not fmt.is_free(channel, today or dt.date.today())
 
 
 def agency_for(procedure: Procedure, session: Session, tracker: Tracker, language: str) -> str:
-    """Where the application goes: the citizen's ward's committee for ward procedures, else the agency."""
-    if procedure.level != "ward":
+    """Where the application goes: Huế's offices that receive it (actions/offices.py), the citizen's ward's
+    when the ward is known; the agency the record names when no office is known."""
+    receiving = receiving_places(procedure)
+    if not receiving.places:
         return fmt.handled_by(procedure, language)
-    ward_text = tracker.get_slot("ward")
-    ward = repository.find_ward(session, str(ward_text)) if ward_text else None
-    if ward is not None:
-        return fmt.label("guide.agency_ward_named", language, ward_name=ward.name)
-    return fmt.label("guide.agency_ward", language)
-
-
-def _shortened(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    ward_name = tracker.get_slot("ward")
+    ward = repository.find_ward(session, str(ward_name)) if ward_name and receiving.ward_level else None
+    names = []
+    for place in receiving.places:
+        if place.kind == "ward":
+            named = fmt.label("guide.agency_ward_named", language, ward_name=ward.name) if ward else None
+            names.append(named or fmt.label("guide.agency_ward", language))
+        else:
+            names.append(place_name(place, ward, session, language))
+    return fmt.label("where.or", language).join(dict.fromkeys(names))
 
 
 def documents_to_upload(
     procedure: Procedure, session: Session, tracker: Tracker, language: str, official_url: str
 ) -> str:
-    """The papers to hand in (not the notes the national records list with 0 copies), shortened; only those
-    of the citizen's case when they made their checklist for this procedure."""
+    """The papers to hand in that everyone brings, then the cases' (not the notes the national records list
+    with 0 copies, nor headings), shortened; only those of the citizen's case when they made their checklist
+    for this procedure."""
     limit = int(fmt.label("guide.document_chars", language))
-    names = [d.name for d in procedure.documents if d.kind != "present" and d.quantity != 0]
+    groups = Groups.of(procedure.documents)
+    papers = list(groups.core) + [d for _, case in groups.cases for d in case]
+    names = [d.name for d in papers if d.kind != "present" and d.quantity != 0]
     if tracker.get_slot("checklist_procedure") == procedure.code:
         checklist = get_checklist(session, procedure.code)
         answers = valid_answers(checklist, tracker.get_slot("checklist_answers") or {})
         if checklist is not None and answers:
             items = checklist_items(checklist, procedure.documents, answers, language)
             names = [item.text for item in items if item.kind == "submit"]
-    names = [_shortened(name, limit) for name in names]
+    names = [fmt.shortened(name, limit) for name in names]
     if not names:
         return fmt.label("guide.documents_unknown", language, official_url=official_url)
     lines = names[:MAX_DOCUMENTS]
@@ -138,7 +145,7 @@ def step_values(
 
 
 def applicable_keys(session: Session, procedure: Procedure) -> List[str]:
-    """The keys of the coach's steps that apply to `procedure` (no fee: no payment step)."""
+    """The keys of the coach's steps that apply to `procedure` (free for everyone: no payment step)."""
     guide = get_guide(session, COACH_SLUG, "vi")
     if guide is None:
         return []

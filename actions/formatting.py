@@ -1,25 +1,45 @@
 """Turn knowledge-base rows into the text that fills domain.yml response variables.
 
 The small words (bullets, channel kinds, "free", units) come from knowledge/data/labels.yml; the facts come
-from the procedure record. Nothing here invents a value: what the record lacks is said to be unknown.
+from the procedure record. Nothing here invents a value: what the record lacks is said to be unknown, and
+what the record says in its own words (a fee's note, the sentence that gives a time) is quoted as such.
+The documents answer is laid out in actions/documents.py, where to go in actions/offices.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 import yaml
 
 import knowledge
-from knowledge.models import Channel, Document, Office, Procedure
+from knowledge.importers.fees import amounts_in
+from knowledge.models import Channel, Office, Procedure
 from knowledge.text import fold
 
 LABELS_PATH = Path(knowledge.__file__).resolve().parent / "data" / "labels.yml"
 LANGUAGES = ("vi", "en")
-MAX_DOCUMENTS = 12
 MAX_STEPS = 8
 MAX_STEP_CHARS = 400
+# Longest quotation of a record's own words: a fee note, the note beside one of several amounts (its context),
+# the sentence that gives a time.
+QUOTE_CHARS = 160
+CONTEXT_CHARS = 90
+EXEMPT_CHARS = 120
+TIME_QUOTE_CHARS = 240
+# Longest procedure name an answer repeats (a few records' names run to 600 characters).
+NAME_CHARS = 150
+# A legal text a fee note refers to for its amount ("Thông tư số 75/2022/TT-BTC").
+_LEGAL_TEXT = re.compile(
+    r"(?:Thông tư|Nghị quyết|Nghị định|Quyết định|Luật)(?:\s+(?:liên tịch\s+)?số)?\s*[0-9][\w/.-]*", re.IGNORECASE
+)
+
+
+# "Miễn phí Đồng - " before the text of an exemption row says nothing more than "Miễn:".
+_FREE_LEAD = re.compile(r"^\W*miễn (?:phí|lệ phí)\W*(?:đồng\W*)?", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,6 +66,22 @@ def bullets(lines: Iterable[str]) -> str:
     return "\n".join(f"{bullet}{line}" for line in lines)
 
 
+def shortened(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with "…" when longer than `limit`."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-(") + "…"
+
+
+def quoted(text: str, language: str, limit: int = QUOTE_CHARS) -> str:
+    """The record's own words, quoted and at most `limit` characters: “…” (list marks before them dropped)."""
+    return label("quote", language, text=shortened(re.sub(r"^[\s\-+*•]+", "", str(text or "")), limit))
+
+
 def handled_by(procedure: Procedure, language: str) -> str:
     """The agency named by the record, else the generic name of its level."""
     if procedure.agency.strip():
@@ -58,55 +94,12 @@ def official_link(procedure: Procedure, fallback: str) -> str:
     return procedure.official_url or procedure.source_url or fallback
 
 
-# ---------------------------------------------------------------- documents
-def document_line(document: Document, language: str) -> str:
-    details = []
-    if document.quantity and document.copy_kind:
-        details.append(label("documents.copies", language, quantity=document.quantity, copy_kind=document.copy_kind))
-    elif document.quantity is None and document.copy_kind:
-        details.append(document.copy_kind)  # 0 copies marks a note in the national records: no copy line
-    if document.form:
-        details.append(label("documents.form", language, form=document.form))
-    if document.case:
-        details.append(label("documents.case", language, case=document.case))
-    name = document.name.strip()
-    return f"{name} ({'; '.join(details)})" if details else name
+def date_text(value: Optional[str], language: str) -> str:
+    """An ISO date as citizens write it: 31/12/2023."""
+    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
 
 
-def is_conditional(document: Document) -> bool:
-    """A paper only some applicants need: it names its case, or its text opens with one ("Trường hợp …") or
-    says "in the case where" / "if any"."""
-    words = labels()["documents"]
-    text = fold(document.name).lstrip("-+*• ")
-    return (
-        bool(document.case)
-        or text.startswith(tuple(words["conditional_openings"]))
-        or any(phrase in text for phrase in words["conditional_phrases"])
-    )
-
-
-def documents_text(documents: Sequence[Document], language: str, limit: int = MAX_DOCUMENTS) -> str:
-    """Papers to hand in, then papers to show, each with the papers everybody needs first; at most `limit`
-    lines, the rest counted."""
-    submit = sorted((d for d in documents if d.kind != "present"), key=is_conditional)
-    present = sorted((d for d in documents if d.kind == "present"), key=is_conditional)
-    shown = 0
-    parts = []
-    for heading, group in (("documents.submit_heading", submit), ("documents.present_heading", present)):
-        room = max(limit - shown, 0)
-        lines = [document_line(d, language) for d in group[:room]]
-        shown += len(lines)
-        if lines:
-            if present:  # headings only help when both kinds are listed
-                parts.append(label(heading, language))
-            parts.append(bullets(lines))
-    hidden = len(documents) - shown
-    if hidden > 0:
-        parts.append(label("documents.more", language, count=hidden))
-    return "\n".join(parts)
-
-
-# ---------------------------------------------------------------- channels: fee and time
+# ---------------------------------------------------------------- channels: fee
 def _grouped(channels: Sequence[Channel], describe, language: str) -> str:
     """One line per distinct value, naming the channels it applies to, in the record's order."""
     groups: dict[str, list[str]] = {}
@@ -126,23 +119,124 @@ def format_amount(amount: int, language: str) -> str:
     return label("fees.amount", language, amount=digits)
 
 
-def fee_of(channel: Channel, language: str) -> str:
-    text = (channel.fee_text or "").strip()
-    if channel.fee_amount == 0 and (not text or fold(text) == fold(label("fees.free", "vi"))):
+def fee_is_current(fee: dict, today: dt.date) -> bool:
+    """In force on `today`: not ended before it, not starting after it (no dates: in force)."""
+    until, start = fee.get("valid_until"), fee.get("valid_from")
+    return (not until or dt.date.fromisoformat(until) >= today) and (
+        not start or dt.date.fromisoformat(start) <= today
+    )
+
+
+def _is_exemption(fee: dict) -> bool:
+    """A fee row that only says who pays nothing ("Miễn phí - Trường hợp … thuộc diện được miễn")."""
+    return fee.get("amount") is None and bool((fee.get("exempt") or "").strip())
+
+
+def current_fees(channel: Channel, today: dt.date) -> List[dict]:
+    return [fee for fee in channel.fees or [] if fee_is_current(fee, today)]
+
+
+def expired_fees(channel: Channel, today: dt.date) -> List[dict]:
+    return [
+        fee for fee in channel.fees or []
+        if fee.get("valid_until") and dt.date.fromisoformat(fee["valid_until"]) < today
+    ]  # fmt: skip
+
+
+def is_free(channel: Channel, today: dt.date) -> bool:
+    """Free for everyone: the record's amount in force is 0 and every current fee is 0."""
+    if channel.fee_amount != 0:
+        return False
+    if channel.fees:
+        charged = [fee for fee in current_fees(channel, today) if not _is_exemption(fee)]
+        return bool(charged) and all(fee.get("amount") == 0 for fee in charged)
+    text = fold(channel.fee_text or "")
+    return not text or text == fold(label("fees.free", "vi"))
+
+
+def _per(fee: dict) -> str:
+    per = (fee.get("per") or "").strip()
+    return f"/{per}" if per else ""
+
+
+def _fee_part(fee: dict, several: bool, language: str) -> str:
+    """One fee in force: its amount and what it is per (with the note when it tells more), a zero amount
+    with its note, or — when the amount is not one clean figure — the note quoted or the rule it names."""
+    note = (fee.get("description") or "").strip()
+    amount = fee.get("amount")
+    if amount is None:
+        if not note:
+            return label("fees.not_stated", language)
+        legal = _LEGAL_TEXT.search(note)
+        if len(note) > QUOTE_CHARS and legal:
+            return label("fees.set_by", language, legal=legal.group(0).strip())
+        return quoted(note, language)
+    if amount == 0:
+        text = label("fees.free", language)
+        return f"{text} {quoted(note, language)}" if note else text
+    text = format_amount(amount, language) + _per(fee)
+    if fee.get("valid_until"):
+        text += label("fees.until", language, date=date_text(fee["valid_until"], language))
+    if note and several:
+        text += f" ({quoted(note, language, CONTEXT_CHARS)})"
+    elif note and set(amounts_in(note)) - {amount}:
+        text += f" ({quoted(note, language)})"
+    return text
+
+
+def fee_of(channel: Channel, language: str, today: Optional[dt.date] = None) -> str:
+    """What applying through `channel` costs, on `today`: "Miễn phí" only when free for everyone; otherwise
+    the amounts in force with what they are per and who is exempt. An amount whose validity has ended is
+    never given as current: its end date is said, and the official page has the amount in force."""
+    today = today or dt.date.today()
+    if is_free(channel, today):
         return label("fees.free", language)
-    if text:
-        return text
-    if channel.fee_amount is not None:
-        return format_amount(channel.fee_amount, language)
-    return label("fees.not_stated", language)
+    if not channel.fees:  # a record without structured fees (by hand, or the national text cells)
+        text = (channel.fee_text or "").strip()
+        if text:
+            return quoted(text, language)
+        if channel.fee_amount is not None:
+            return format_amount(channel.fee_amount, language)
+        return label("fees.not_stated", language)
+    current = current_fees(channel, today)
+    charged = [fee for fee in current if not _is_exemption(fee)]
+    parts = list(dict.fromkeys(_fee_part(fee, len(charged) > 1, language) for fee in charged))
+    if not parts:
+        ended = expired_fees(channel, today)
+        if ended:
+            fee = ended[0]
+            date = date_text(fee["valid_until"], language)
+            if fee.get("amount"):
+                amount = format_amount(fee["amount"], language) + _per(fee)
+                parts.append(label("fees.ended", language, amount=amount, date=date))
+            else:
+                parts.append(label("fees.ended_unclear", language, date=date))
+        else:
+            parts.append(label("fees.not_stated", language))
+    return "; ".join(parts)
 
 
-def fees_text(channels: Sequence[Channel], language: str) -> str:
+def exemptions(channel: Channel, today: dt.date) -> List[str]:
+    """Who the channel's fees in force exempt, as the record says it (shortened)."""
+    return list(dict.fromkeys(
+        shortened(_FREE_LEAD.sub("", fee["exempt"]), EXEMPT_CHARS)
+        for fee in current_fees(channel, today) if (fee.get("exempt") or "").strip()
+    ))  # fmt: skip
+
+
+def fees_text(channels: Sequence[Channel], language: str, today: Optional[dt.date] = None) -> str:
+    """A line per distinct fee with the channels it applies to, then who is exempt (once for all channels)."""
     if not channels:
         return bullets([label("fees.not_stated", language)])
-    return _grouped(channels, fee_of, language)
+    today = today or dt.date.today()
+    text = _grouped(channels, lambda channel, lang: fee_of(channel, lang, today), language)
+    exempt = list(dict.fromkeys(e for c in channels if not is_free(c, today) for e in exemptions(c, today)))
+    if exempt:
+        text += "\n" + label("fees.exempt", language, exempt="; ".join(exempt))
+    return text
 
 
+# ---------------------------------------------------------------- channels: time
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -156,19 +250,27 @@ def _is_number(text: str) -> bool:
 
 
 def time_of(channel: Channel, language: str) -> str:
+    """Value and unit; the record's sentence quoted when the time was read from it; when the record gives no
+    unit and no sentence, that the unit is not given (a bare "1" is never shown as a time)."""
     unit = (channel.time_unit or "").strip()
-    if language == "en" and channel.time_value is not None and unit:
-        english = labels()["times"]["units_en"].get(fold(unit))
-        if english:
-            return f"{_number(channel.time_value)} {english}"
-    text = (channel.time_text or "").strip()
-    if text and not _is_number(text):
-        return text
+    source = (channel.time_source or "").strip()
     if channel.time_value is not None and unit:
-        return f"{_number(channel.time_value)} {unit}"
-    if channel.time_value is not None or text:
-        value = _number(channel.time_value) if channel.time_value is not None else text
-        return label("times.no_unit", language, value=value)
+        shown = unit
+        if language == "en":
+            shown = labels()["times"]["units_en"].get(fold(unit), unit)
+        text = f"{_number(channel.time_value)} {shown}"
+        if source:
+            text += f" ({label('times.with_record', language, quote=quoted(source, language, TIME_QUOTE_CHARS))})"
+        return text
+    if source:
+        return label("times.from_record", language, quote=quoted(source, language, TIME_QUOTE_CHARS))
+    text = (channel.time_text or "").strip()
+    procedure = getattr(channel, "procedure", None)
+    from_cells = procedure is None or procedure.source != "portal"  # portal records keep the method's note here
+    if text and not _is_number(text) and from_cells:
+        return quoted(text, language)
+    if channel.time_value is not None or (text and _is_number(text)):
+        return label("times.no_unit", language)
     return label("times.not_stated", language)
 
 

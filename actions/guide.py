@@ -1,7 +1,8 @@
 """The online-submission coach's actions: start, next, stuck, stop, resume.
 
 - action_guide_start ("hướng dẫn tôi nộp online", or the button under the online/overview answers): finds the
-  procedure like every answer does; a ministry procedure → the city does not handle it; no online channel →
+  procedure like every answer does; no office in Huế receives it (actions/offices.py) → the city does not
+  handle it; no online channel →
   says so and gives the in-person answer instead; otherwise fixes the steps that apply (no fee → no payment
   step) and shows "Bước 1/N".
 - action_guide_next ("Xong, tiếp theo"), action_guide_stuck ("Tôi gặp khó khăn": tips, a tutorial, who to
@@ -34,6 +35,7 @@ from actions.coach import (
     step_reply,
 )
 from actions.kb import KnowledgeBase
+from actions.offices import receiving_places
 from actions.procedure_answers import answer_outcome
 from actions.resolve import resolve
 
@@ -67,7 +69,7 @@ class ActionGuideStart(CoachAction):
         lang = language(tracker)
         basics = {"procedure_name": procedure.name, "procedure_code": procedure.code}
         focus = focus_events(tracker, procedure.code)
-        if procedure.level == "ministry":
+        if receiving_places(procedure).outside:
             handled_by = fmt.handled_by(procedure, lang)
             return [Reply("utter_guide_ministry", {**basics, "handled_by": handled_by})], focus
         if online_channel(procedure) is None:

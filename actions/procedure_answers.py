@@ -7,6 +7,7 @@ ministry gets a note that the city does not handle it.
 """
 from __future__ import annotations
 
+import datetime as dt
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Dict, List, Type
@@ -20,6 +21,7 @@ from knowledge.models import Procedure
 from knowledge.settings import Settings
 
 from actions import formatting as fmt
+from actions.documents import budget_for, documents_page
 from actions.base import (
     KnowledgeAction,
     Outcome,
@@ -30,8 +32,16 @@ from actions.base import (
     not_found,
 )
 from actions.kb import KnowledgeBase
-from actions.offices import city_office_replies, ward_office_outcome, ward_text
-from actions.resolve import pending_from_last_turn, resolve
+from actions.offices import (
+    CITY_CENTRE,
+    city_office_replies,
+    places_text,
+    receiving_places,
+    ward_of,
+    ward_office_outcome,
+    ward_text,
+)
+from actions.resolve import entity_values, pending_from_last_turn, resolve
 
 
 @dataclass
@@ -42,9 +52,12 @@ class AnswerContext:
     language: str
     events: List[EventType] = field(default_factory=list)  # extra events an answer wants returned
 
-    def basics(self, procedure: Procedure) -> Dict[str, str]:
+    today: dt.date = field(default_factory=dt.date.today)  # fees in force on this day
+    def basics(self, procedure: Procedure, full_name: bool = False) -> Dict[str, str]:
+        """Name, code and official link; a very long name is shortened (the code and the link identify it)
+        except where `full_name` is asked for (the overview)."""
         return {
-            "procedure_name": procedure.name,
+            "procedure_name": procedure.name if full_name else fmt.shortened(procedure.name, fmt.NAME_CHARS),
             "procedure_code": procedure.code,
             "official_url": fmt.official_link(procedure, self.settings.national_portal_url),
         }
@@ -94,7 +107,7 @@ class ActionAnswerOverview(ProcedureAnswer):
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
         unknown = fmt.label("unknown", context.language)
         variables = {
-            **context.basics(procedure),
+            **context.basics(procedure, full_name=True),
             "field": procedure.field or unknown,
             "handled_by": fmt.handled_by(procedure, context.language),
             "result": procedure.result or unknown,
@@ -107,21 +120,19 @@ class ActionAnswerDocuments(ProcedureAnswer):
 
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
         basics = context.basics(procedure)
-        if not procedure.documents:
+        selection = next(iter(entity_values(context.tracker, "document_case")), None)
+        budget = budget_for(basics["procedure_name"], procedure.code, basics["official_url"], context.language)
+        page = documents_page(procedure.code, procedure.documents, context.language, budget, selection)
+        if not page.text:
             return [Reply("utter_documents_unknown", basics)]
-        variables = {
-            **basics,
-            "documents": fmt.documents_text(procedure.documents, context.language),
-            "source_url": procedure.source_url or basics["official_url"],
-        }
-        return [Reply("utter_documents", variables)]
+        return [Reply("utter_documents", {**basics, "documents": page.text}, page.buttons or None)]
 
 
 class ActionAnswerFee(ProcedureAnswer):
     kind = "fee"
 
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
-        fees = fmt.fees_text(procedure.channels, context.language)
+        fees = fmt.fees_text(procedure.channels, context.language, context.today)
         return [Reply("utter_fee", {**context.basics(procedure), "fees": fees})]
 
 
@@ -136,23 +147,31 @@ class ActionAnswerProcessingTime(ProcedureAnswer):
 class ActionAnswerWhere(ProcedureAnswer):
     kind = "where"
 
+    """The papers, phone-sized (actions/documents.py); a button's `document_case` asks for another page."""
+
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
-        variables = {**context.basics(procedure), "handled_by": fmt.handled_by(procedure, context.language)}
-        if procedure.level == "ward":
-            replies = [Reply("utter_where_ward", variables)]
-            ward = ward_text(context.tracker)
-            if not ward:
-                return replies + [Reply("utter_ask_ward")]
-            office_replies, events = ward_office_outcome(
-                context.session, ward, context.language, context.settings, context.tracker
-            )
-            context.events.extend(events)
-            return replies + office_replies
-        if procedure.level == "city":
-            return [Reply("utter_where_city", variables)] + city_office_replies(context.session, context.language)
-        if procedure.level == "ministry":
-            return [Reply("utter_where_ministry", variables)]
-        return [Reply("utter_where_other", variables)]
+        basics = context.basics(procedure)
+        receiving = receiving_places(procedure)
+        if not receiving.places:
+            handled_by = receiving.agencies or fmt.handled_by(procedure, context.language)
+            response = "utter_where_ministry" if receiving.outside else "utter_where_other"
+            return [Reply(response, {**basics, "handled_by": handled_by})]
+        session, tracker, lang = context.session, context.tracker, context.language
+        ward = ward_of(session, tracker) if receiving.ward_level else None
+        replies = [Reply("utter_where", {**basics, "places": places_text(receiving, ward, session, lang)})]
+        if receiving.ward_level:
+            text = ward_text(tracker)
+            if not text:
+                replies.append(Reply("utter_ask_ward"))
+            elif ward is None or any(place.kind == "ward" for place in receiving.places):
+                office_replies, events = ward_office_outcome(session, text, lang, context.settings, tracker)
+                context.events.extend(events)
+                replies += office_replies
+            elif tracker.get_slot("ward") != ward.name:
+                context.events.append(SlotSet("ward", ward.name))
+        if any(place.name == CITY_CENTRE for place in receiving.places):
+            replies += city_office_replies(session, lang)
+        return replies
 
 
 class ActionAnswerOnline(ProcedureAnswer):
@@ -166,6 +185,9 @@ class ActionAnswerOnline(ProcedureAnswer):
         else:
             response = "utter_online_unavailable"
         return [Reply(response, context.basics(procedure))]
+
+    """Huế's offices that receive the file (actions/offices.py); "the city does not handle it" only when
+    every agency that receives it is ministry-level."""
 
 
 class ActionAnswerSteps(ProcedureAnswer):

@@ -12,7 +12,8 @@ async def test_choice_answers_the_question_asked_before_the_buttons(act):
     assert [m["response"] for m in messages] == ["utter_fee"]
     assert messages[0]["procedure_code"] == "1.000894"
     assert messages[0]["procedure_name"] == "Thủ tục đăng ký kết hôn"
-    assert messages[0]["fees"].startswith("• Trực tuyến, Trực tiếp: Miễn phí (Miễn lệ phí.")
+    # the cell's note names a copy fee: the record's words are quoted, not "Miễn phí" alone
+    assert messages[0]["fees"].startswith("• Trực tuyến, Trực tiếp: “Miễn phí (Miễn lệ phí.")
 
 
 async def test_choice_without_pending_question_gives_the_overview(act):

@@ -90,7 +90,9 @@ async def test_procedure_with_a_fee_gets_the_payment_step_with_the_amount(act):
     by_key = dict(zip(slots["guide_steps"][1:], steps))
     assert by_key["payment"]["step_number"] == 7
     assert "160.000 đồng" in by_key["payment"]["step_body"]
-    assert "Cục quản lý xuất nhập cảnh" in by_key["agency"]["step_body"]  # a city-level agency
+    # who receives the file in Huế, not the central authority
+    assert "Phòng Quản lý xuất nhập cảnh, Công an thành phố Huế" in by_key["agency"]["step_body"]
+    assert "Cục quản lý xuất nhập cảnh" not in by_key["agency"]["step_body"]
 
 
 async def test_button_under_an_answer_starts_with_the_procedure_in_focus(act):
@@ -117,7 +119,7 @@ async def test_ministry_procedure_is_not_coached_and_the_city_says_it_does_not_h
 async def test_procedure_not_online_gets_the_in_person_answer_instead(act):
     events, messages = await act(ActionGuideStart(), "guide_foreign_marriage_not_online")
 
-    assert names(messages) == ["utter_guide_not_online", "utter_where_ward", "utter_ask_ward"]
+    assert names(messages) == ["utter_guide_not_online", "utter_where", "utter_ask_ward"]
     assert messages[0]["procedure_code"] == "2.000806"
     assert "guide_status" not in slots_set(events)
 

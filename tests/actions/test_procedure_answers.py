@@ -31,7 +31,8 @@ async def test_documents_for_birth_registration_typed_without_diacritics(act):
     assert answer["procedure_name"] == "Thủ tục đăng ký khai sinh"
     assert "Giấy chứng sinh" in answer["documents"]
     assert answer["official_url"] == BIRTH_URL
-    assert answer["source_url"] == BIRTH_URL
+    assert "source_url" not in answer  # one link: the official page, never the same URL twice
+    assert BIRTH_URL not in answer["documents"]
 
 
 async def test_documents_list_papers_to_show_under_their_own_heading(act):
@@ -150,16 +151,20 @@ async def test_ministry_level_fee_answer_adds_the_not_city_note(act):
     _, messages = await act(ActionAnswerFee(), "driving_licence_fee_followup")
 
     assert names(messages) == ["utter_fee", "utter_not_city_level"]
-    assert messages[0]["fees"] == "• Trực tuyến: Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần"
+    # a record without structured fees: its cell is quoted as the record's words
+    assert messages[0]["fees"] == "• Trực tuyến: “Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần”"
     assert messages[1]["handled_by"] == "Cục cảnh sát giao thông"
 
 
-async def test_city_level_where_names_the_agency(act):
+async def test_passport_where_is_the_city_polices_immigration_office(act):
     events, messages = await act(ActionAnswerWhere(), "passport_where")
 
     assert events == [SlotSet("procedure_code", "1.001456")]
-    assert names(messages) == ["utter_where_city"]  # no city office in the test KB: nothing invented
-    assert messages[0]["handled_by"] == "Cục quản lý xuất nhập cảnh"
+    assert names(messages) == ["utter_where"]  # no address in the test KB: nothing invented
+    places = messages[0]["places"]
+    assert places.splitlines()[0] == "• Phòng Quản lý xuất nhập cảnh, Công an thành phố Huế"
+    assert "Công an cấp Tỉnh" in places  # the record's words it comes from
+    assert "Cục quản lý xuất nhập cảnh" not in places  # the central authority is not where citizens go
 
 
 async def test_fee_amount_without_published_text_is_formatted(act):
@@ -172,14 +177,16 @@ async def test_ward_level_where_asks_the_ward_when_unknown(act):
     events, messages = await act(ActionAnswerWhere(), "birth_where_no_ward")
 
     assert events == [SlotSet("procedure_code", "1.001193")]
-    assert names(messages) == ["utter_where_ward", "utter_ask_ward"]
+    assert names(messages) == ["utter_where", "utter_ask_ward"]
+    assert "phường, xã nơi bạn ở" in messages[0]["places"]
 
 
 async def test_ward_level_where_gives_the_known_wards_office(act):
     events, messages = await act(ActionAnswerWhere(), "birth_where_known_ward")
 
     assert events == [SlotSet("ward", "Phường Thuận Hóa")]
-    assert names(messages) == ["utter_where_ward", "utter_ward_office"]
+    assert names(messages) == ["utter_where", "utter_ward_office"]
+    assert "Bộ phận một cửa phường Thuận Hóa" in messages[0]["places"]
     assert "Địa chỉ: Số 1 Đường Thử" in messages[1]["office_details"]
 
 
@@ -241,4 +248,7 @@ async def test_time_without_a_unit_in_the_record_is_not_guessed(act, kb):
 
     _, messages = await act(ActionAnswerProcessingTime(), "birth_time_button")
 
-    assert messages[0]["times"] == "• Trực tuyến, Qua bưu chính, Trực tiếp: 1 (văn bản gốc không ghi đơn vị)"
+    # never "1 (no unit)": a number without its unit is not a time
+    assert messages[0]["times"] == (
+        "• Trực tuyến, Qua bưu chính, Trực tiếp: hồ sơ không ghi đơn vị thời gian (xem trang chính thức)"
+    )
