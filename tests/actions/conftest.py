@@ -19,7 +19,7 @@ from knowledge import repository
 from knowledge.checklists import seed_checklists
 from knowledge.guides import seed_guides
 from knowledge.models import Base, Office, Ward
-from knowledge.settings import Settings
+from knowledge.settings import NATIONAL_CATALOGUE, PORTAL_CATALOGUE, PORTAL_USAGE, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -92,6 +92,25 @@ def _knowledge_base_in(directory: Path, fill: Callable[[KnowledgeBase], None]) -
 def knowledge_base_in():
     """`with knowledge_base_in(directory, fill) as kb:` for module-wide knowledge bases (seed, national)."""
     return _knowledge_base_in
+
+
+@pytest.fixture(scope="session")
+def full_catalogue(tmp_path_factory) -> Iterator[KnowledgeBase]:
+    """The whole catalogue (the national and the structured portal records, with usage) imported once per test
+    session into a temporary knowledge base (about a minute). Not installed for the actions: a module that runs
+    actions on it installs it with `use_knowledge_base`. Skipped where ../shared/tthc is absent."""
+    from knowledge.importers.catalogue import import_files, read_usage
+
+    missing = [str(path) for path in (NATIONAL_CATALOGUE, PORTAL_CATALOGUE) if not path.exists()]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} absent: the official records are read from ../shared, never committed")
+    directory = tmp_path_factory.mktemp("catalogue")
+    kb = KnowledgeBase(replace(Settings(), database_url=f"sqlite:///{directory / 'knowledge.db'}",
+                               index_refresh_seconds=0))
+    Base.metadata.create_all(kb.engine)
+    import_files(kb.session, [NATIONAL_CATALOGUE, PORTAL_CATALOGUE], usage=read_usage(PORTAL_USAGE))
+    yield kb
+    kb.dispose()
 
 
 def tracker_state(scenario: str) -> Dict[str, Any]:
