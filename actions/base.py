@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from knowledge.search import Candidate
 from knowledge.settings import Settings
 
+from actions import formatting as fmt
 from actions.formatting import language_of
 from actions.kb import KnowledgeBase, knowledge_base
 
@@ -51,7 +52,10 @@ def contact_variables(settings: Settings) -> Dict[str, str]:
     }
 
 
-def not_found(settings: Settings) -> Reply:
+def not_found(settings: Settings, department: str = "") -> Reply:
+    """"I don't know", naming the department most likely responsible when there is one."""
+    if department:
+        return Reply("utter_not_found_department", {**contact_variables(settings), "department": department})
     return Reply("utter_not_found", contact_variables(settings))
 
 
@@ -59,8 +63,10 @@ def choice_payload(code: str) -> str:
     return "/choose_procedure" + json.dumps({"procedure_code": code}, separators=(",", ":"))
 
 
-def choose_among(candidates: Sequence[Candidate]) -> Reply:
+def choose_among(candidates: Sequence[Candidate], language: str = "vi") -> Reply:
+    """Up to three procedures as buttons, and "none of these" for a free-text retry."""
     buttons = [{"title": candidate.name, "payload": choice_payload(candidate.code)} for candidate in candidates]
+    buttons.append({"title": fmt.label("none_of_these", language), "payload": "/deny"})
     return Reply("utter_choose_procedure", {}, buttons)
 
 

@@ -1,18 +1,22 @@
 """action_fallback: for nlu_fallback and out_of_scope.
 
-The whole message is searched: if a procedure fits confidently, its overview is given (the intent was
-unclear, the procedure was not). Otherwise the bot says plainly that it does not know and points to the
-national portal and the hotlines. It never offers a guess.
+Every message goes through the same choice as a procedure question (actions.resolve): a confident or single
+plausible procedure is answered (its overview, or the parts the message asks), several plausible ones are
+offered as choices, and only when nothing fits does the bot say plainly that it does not know and point to
+the national portal and the hotlines.
 """
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from actions.base import KnowledgeAction, Outcome, Reply, contact_variables, not_found
+from knowledge import repository
+
+from actions.base import KnowledgeAction, Outcome, Reply, choose_among, contact_variables, language, not_found
+from actions.departments import department_for
 from actions.kb import KnowledgeBase
-from actions.procedure_answers import answer_outcome
-from actions.resolve import entity_values, is_confident, message_text
+from actions.procedure_answers import ActionAnswerOverview
+from actions.resolve import resolve
 
 
 class ActionFallback(KnowledgeAction):
@@ -20,11 +24,12 @@ class ActionFallback(KnowledgeAction):
         return "action_fallback"
 
     def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
-        index = kb.index(session)
-        for query in entity_values(tracker, "procedure") + [message_text(tracker)]:
-            candidates = index.search(query) if query else []
-            if is_confident(candidates):
-                return answer_outcome("overview", candidates[0].code, session, kb.settings, tracker)
-        if tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
+        resolution = resolve(tracker, kb.index(session), use_focus=False)
+        if resolution.code:
+            return ActionAnswerOverview().respond(kb, session, tracker)
+        if resolution.candidates:
+            return [choose_among(resolution.candidates, language(tracker))], []
+        weak = repository.get_procedure(session, resolution.weak) if resolution.weak else None
+        if weak is None and tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
             return [Reply("utter_out_of_scope", contact_variables(kb.settings))], []
-        return [not_found(kb.settings)], []
+        return [not_found(kb.settings, department_for(weak))], []

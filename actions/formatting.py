@@ -127,6 +127,9 @@ def fee_is_current(fee: dict, today: dt.date) -> bool:
     )
 
 
+_DATED = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
 def _is_exemption(fee: dict) -> bool:
     """A fee row that only says who pays nothing ("Miễn phí - Trường hợp … thuộc diện được miễn")."""
     return fee.get("amount") is None and bool((fee.get("exempt") or "").strip())
@@ -179,8 +182,9 @@ def _fee_part(fee: dict, several: bool, language: str) -> str:
         text += label("fees.until", language, date=date_text(fee["valid_until"], language))
     if note and several:
         text += f" ({quoted(note, language, CONTEXT_CHARS)})"
-    elif note and set(amounts_in(note)) - {amount}:
-        text += f" ({quoted(note, language)})"
+    elif note and (set(amounts_in(note)) - {amount}
+                   or (_DATED.search(note) and not fee.get("valid_until") and not fee.get("valid_from"))):
+        text += f" ({quoted(note, language)})"  # another amount or a rate for a period: the record's words
     return text
 
 

@@ -56,6 +56,10 @@ class ActionGuideStart(CoachAction):
 
     def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
         resolution = resolve(tracker, kb.index(session))
+        current = state_of(tracker)
+        if resolution.source == "button" and current is not None and current.code == resolution.code:
+            # A start button of an earlier answer never sends the coach back: it goes on where it is.
+            return ActionGuideResume().respond(kb, session, tracker)
         if not resolution.code:
             if resolution.candidates:
                 buttons = [{"title": c.name, "payload": start_payload(c.code)} for c in resolution.candidates]
@@ -144,3 +148,17 @@ class ActionGuideResume(CoachAction):
         if not replies:
             return [Reply("utter_guide_unavailable", contact_variables(kb.settings))], state_events(tracker, None)
         return replies, state_events(tracker, active)
+
+
+class ActionAffirm(ActionGuideNext):
+    """"ok", "rồi", "dạ": during the coach it is a confirmation and the coach moves on; otherwise the bot
+    asks what else it can help with."""
+
+    def name(self) -> str:
+        return "action_affirm"
+
+    def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
+        state = state_of(tracker)
+        if state is None or state.status != ACTIVE:
+            return [Reply("utter_ask_more")], []
+        return super().respond(kb, session, tracker)

@@ -31,6 +31,7 @@ from actions.base import (
     language,
     not_found,
 )
+from actions.departments import department_for
 from actions.kb import KnowledgeBase
 from actions.offices import (
     CITY_CENTRE,
@@ -41,7 +42,7 @@ from actions.offices import (
     ward_office_outcome,
     ward_text,
 )
-from actions.resolve import entity_values, pending_from_last_turn, resolve
+from actions.resolve import asked_parts, is_yes_no, entity_values, message_text, pending_from_last_turn, resolve
 
 
 @dataclass
@@ -51,8 +52,8 @@ class AnswerContext:
     tracker: Tracker
     language: str
     events: List[EventType] = field(default_factory=list)  # extra events an answer wants returned
-
     today: dt.date = field(default_factory=dt.date.today)  # fees in force on this day
+
     def basics(self, procedure: Procedure, full_name: bool = False) -> Dict[str, str]:
         """Name, code and official link; a very long name is shortened (the code and the link identify it)
         except where `full_name` is asked for (the overview)."""
@@ -80,12 +81,44 @@ class ProcedureAnswer(KnowledgeAction):
         if kind == "overview" and pending in ANSWERS and resolution.source in ("entity", "message"):
             kind = pending  # "lệ phí?" → "which procedure?" → "khai sinh": answer the fee
         if resolution.code:
-            return answer_outcome(kind, resolution.code, session, kb.settings, tracker)
+            parts = [k for k in asked_parts(message_text(tracker)) if k in ANSWERS]
+            kinds = parts if kind == "overview" and parts else [kind] + [k for k in parts if k != kind]
+            replies, events = [], []
+            for part in kinds:
+                part_replies, part_events = answer_outcome(part, resolution.code, session, kb.settings, tracker)
+                replies += part_replies
+                events += [e for e in part_events if e not in events]
+            procedure = repository.get_procedure(session, resolution.code)
+            verdict = yes_or_no(kinds[0], procedure) if is_yes_no(message_text(tracker)) else None
+            if verdict is not None:
+                replies.insert(0, Reply("utter_yes_no", {"answer": fmt.label(f"yes_no.{verdict}", language(tracker))}))
+            if resolution.assumed:
+                procedure = repository.get_procedure(session, resolution.code)
+                if procedure is not None:
+                    replies.insert(0, Reply("utter_assumed_procedure", {"procedure_name": procedure.name}))
+            return replies, events
         if resolution.candidates:
-            return [choose_among(resolution.candidates)], [SlotSet("pending_info", kind)]
-        if resolution.named_by:
-            return [not_found(kb.settings)], []  # they named something the catalogue does not have
+            return [choose_among(resolution.candidates, language(tracker))], [SlotSet("pending_info", kind)]
+        if resolution.named_by:  # they named something the catalogue does not have
+            weak = repository.get_procedure(session, resolution.weak) if resolution.weak else None
+            return [not_found(kb.settings, department_for(weak))], []
         return [Reply("utter_ask_which_procedure")], [SlotSet("pending_info", kind)]
+
+
+def yes_or_no(kind: str, procedure: Procedure | None) -> str | None:
+    """"yes"/"no" for a yes/no question about the fee (is there one) or online submission; None when the record
+    cannot say (an unclear fee) or the question is about something else."""
+    if procedure is None:
+        return None
+    if kind == "online":
+        return "yes" if fmt.has_online_channel(procedure) else "no"
+    if kind == "fee":
+        amounts = [channel.fee_amount for channel in procedure.channels]
+        if amounts and all(amount == 0 for amount in amounts):
+            return "no"
+        if any(amount for amount in amounts):
+            return "yes"
+    return None
 
 
 def answer_outcome(kind: str, code: str, session: Session, settings: Settings, tracker: Tracker) -> Outcome:
@@ -95,7 +128,7 @@ def answer_outcome(kind: str, code: str, session: Session, settings: Settings, t
         return [not_found(settings)], []
     context = AnswerContext(session, settings, tracker, language(tracker))
     replies = ANSWERS[kind]().replies(procedure, context)
-    if procedure.level == "ministry" and kind != "where":
+    if kind != "where" and receiving_places(procedure).outside:  # no office in Huế receives the file
         handled_by = fmt.handled_by(procedure, context.language)
         replies.append(Reply("utter_not_city_level", {**context.basics(procedure), "handled_by": handled_by}))
     return replies, focus_events(tracker, code) + context.events
@@ -116,6 +149,8 @@ class ActionAnswerOverview(ProcedureAnswer):
 
 
 class ActionAnswerDocuments(ProcedureAnswer):
+    """The papers, phone-sized (actions/documents.py); a button's `document_case` asks for another page."""
+
     kind = "documents"
 
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
@@ -145,9 +180,10 @@ class ActionAnswerProcessingTime(ProcedureAnswer):
 
 
 class ActionAnswerWhere(ProcedureAnswer):
-    kind = "where"
+    """Huế's offices that receive the file (actions/offices.py); "the city does not handle it" only when
+    every agency that receives it is ministry-level."""
 
-    """The papers, phone-sized (actions/documents.py); a button's `document_case` asks for another page."""
+    kind = "where"
 
     def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
         basics = context.basics(procedure)
@@ -185,9 +221,6 @@ class ActionAnswerOnline(ProcedureAnswer):
         else:
             response = "utter_online_unavailable"
         return [Reply(response, context.basics(procedure))]
-
-    """Huế's offices that receive the file (actions/offices.py); "the city does not handle it" only when
-    every agency that receives it is ministry-level."""
 
 
 class ActionAnswerSteps(ProcedureAnswer):

@@ -11,19 +11,28 @@ Nothing is ever guessed: no clear match and no focus means no procedure.
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
 from knowledge.search import CONFIDENT, POSSIBLE, Candidate, ProcedureIndex, search_terms
+from knowledge.text import fold, load_data
 
-MAX_CHOICES = 5
+MAX_CHOICES = 3
 # Two confident candidates closer than this are a tie: the search cannot tell them apart.
 TIE_MARGIN = 1.0
 # With a procedure in focus and no `procedure` entity, the whole message must fit another procedure at least
 # this well to replace it: follow-ups ("phải trả bao nhiêu?") share words with many procedure names.
 FOCUS_SWITCH_SCORE = 90.0
+# A candidate the `procedure` entity also finds gains this much: the entity is a hint, not the question.
+ENTITY_HINT = 3.0
+# A plausible candidate this far ahead of the next one is answered (saying which procedure was assumed).
+ASSUME_MARGIN = 3.0
+# When nothing is plausible, a candidate at least this good still tells which department to point to.
+WEAK_HINT = 45.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class Resolution:
     source: str = ""  # "button" | "entity" | "message" | "slot" | ""
     candidates: Tuple[Candidate, ...] = ()  # close matches to offer when code is None
     named_by: str = ""  # "entity" | "message" | "": how the citizen named something we looked up
+    assumed: bool = False  # the only plausible candidate, answered: the bot says which procedure it assumed
+    weak: Optional[str] = None  # nothing plausible: the best weak candidate, whose field names who can help
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[str]:
@@ -75,37 +86,80 @@ def button_code(tracker: Tracker) -> Optional[str]:
 
 
 def resolve(tracker: Tracker, index: ProcedureIndex, use_focus: bool = True) -> Resolution:
-    """Find the procedure for this turn (see the module docstring for the order)."""
+    """Find the procedure for this turn (see the module docstring for the order).
+
+    The whole message is ranked first; a `procedure` entity is a hint that raises its candidates, never a
+    replacement for the question. Then by confidence: confident → answer; one plausible candidate → answer
+    it and say so (`assumed`); several → up to MAX_CHOICES choices; none → the focus or nothing."""
     code = button_code(tracker)
     if code:
         return Resolution(code, "button")
 
     focus = str(tracker.get_slot("procedure_code") or "") if use_focus else ""
-    weak: List[Candidate] = []
-    named_by = ""
-    for value in entity_values(tracker, "procedure"):
-        named_by = "entity"
-        candidates = index.search(value, limit=MAX_CHOICES)
-        if is_confident(candidates):
-            return Resolution(candidates[0].code, "entity", named_by="entity")
-        weak.extend(candidates)
-
     text = message_text(tracker)
+    entities = entity_values(tracker, "procedure")
+    named_by = "entity" if entities else ""
+    candidates: List[Candidate] = []
     if text and search_terms(text):  # words that could name a procedure, not only "lệ phí bao nhiêu?"
         named_by = named_by or "message"
-        candidates = index.search(text, limit=MAX_CHOICES)
-        clear = not focus or named_by == "entity" or (candidates and candidates[0].score >= FOCUS_SWITCH_SCORE)
-        if is_confident(candidates) and clear:
-            return Resolution(candidates[0].code, "message", named_by=named_by)
-        weak.extend(candidates)
+        candidates = list(index.search(text, limit=MAX_CHOICES + 2))
+    hinted = {c.code for value in entities for c in index.search(value, limit=MAX_CHOICES) if c.score >= POSSIBLE}
+    if hinted:
+        known = {c.code for c in candidates}
+        raised = [Candidate(c.code, c.name, min(c.score + ENTITY_HINT, 100.0)) if c.code in hinted else c
+                  for c in candidates]
+        extra = [c for value in entities for c in index.search(value, limit=MAX_CHOICES)
+                 if c.code in hinted and c.code not in known]
+        candidates = sorted(raised + extra, key=lambda c: -c.score)
+    clear = (not focus or named_by == "entity" or switches(text)
+             or (candidates and candidates[0].score >= FOCUS_SWITCH_SCORE))
+    if is_confident(candidates) and clear:
+        return Resolution(candidates[0].code, "message" if named_by == "message" else "entity", named_by=named_by)
+    choices = possible(candidates)
+    offered = {c.code for c in choices}
+    moving = (named_by == "entity" and focus not in offered) or (switches(text) and choices and focus not in offered)
+    if focus and not moving:
+        return Resolution(focus, "slot", named_by=named_by)  # a follow-up ("lệ phí bao nhiêu?")
+    if len(choices) == 1 or (len(choices) > 1 and choices[0].score - choices[1].score >= ASSUME_MARGIN):
+        return Resolution(choices[0].code, "message", named_by=named_by or "message", assumed=True)
+    weak = candidates[0].code if candidates and candidates[0].score >= WEAK_HINT else None
+    return Resolution(None, "", choices, named_by=named_by, weak=weak)
 
-    choices = possible(weak)
-    if named_by == "entity" and focus not in {c.code for c in choices}:
-        # They named a procedure that is not the one in focus: offer what fits, never answer about the focus.
-        return Resolution(None, "", choices, named_by=named_by)
-    if focus:
-        return Resolution(focus, "slot", named_by=named_by)
-    return Resolution(None, "", choices, named_by=named_by)
+
+def switches(text: str) -> bool:
+    """The message opens like "còn X thì sao" / "thế còn X" / "what about X": it moves to another procedure."""
+    lowered = " ".join(text.lower().split())
+    return any(lowered.startswith(opening + " ") for opening in _switch_openings())
+
+
+@functools.lru_cache(maxsize=1)
+def _dialogue() -> dict:
+    return load_data("dialogue.yml") or {}
+
+
+def _switch_openings() -> tuple:
+    return tuple(_dialogue().get("switch_openings") or [])
+
+
+def is_yes_no(text: str) -> bool:
+    """A question that wants yes or no first ("nộp online được không", "có phải nộp phí không", "can I …")."""
+    folded = " ".join(fold(text).strip(" ?!.").split())
+    data = _dialogue()
+    return (any(folded.endswith(" " + fold(e)) for e in data.get("yes_no_endings") or [])
+            or any(folded.startswith(fold(o) + " ") for o in data.get("yes_no_openings") or []))
+
+
+def asked_parts(text: str) -> List[str]:
+    """What else the message asks, in answer kinds ("documents", "fee", "processing_time", "where", "online"),
+    from the phrases of knowledge/data/asked.yml, in the order of that file."""
+    folded = " " + " ".join(re.sub(r"[^\w]+", " ", fold(text)).split()) + " "
+    return [kind for kind, phrases in _asked_phrases().items()
+            if any(f" {phrase} " in folded for phrase in phrases)]
+
+
+@functools.lru_cache(maxsize=1)
+def _asked_phrases() -> dict:
+    return {kind: [fold(p) for p in phrases] for kind, phrases in (load_data("asked.yml") or {}).items()}
 
 
 def pending_from_last_turn(tracker: Tracker) -> Optional[str]:

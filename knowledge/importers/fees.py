@@ -29,6 +29,8 @@ _SET_ELSEWHERE = re.compile(
 )
 _FREE_WORDS = re.compile(r"^\W*(?:miễn phí|không thu(?: phí| lệ phí)?|không|không có|0)\W*$", re.IGNORECASE)
 _YEAR_RANGE = range(1990, 2101)
+# Clauses of a note: bullets ("- …", "+ …"), sentences, semicolons.
+_CLAUSE = re.compile(r"(?:(?<=[.;])\s+|\s+[-+]\s+|^[-+]\s+|\n+)")
 _EXEMPTION_ONLY = re.compile(r"miễn.{0,40}(trường hợp|đối tượng|thuộc diện)", re.IGNORECASE | re.DOTALL)
 
 
@@ -59,6 +61,18 @@ def amounts_in(text: str) -> list[int]:
 def _short(text: str, limit: int = 400) -> str:
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _own_clause(description: str, amount: int | None) -> str:
+    """The clause of the note that states `amount` (its dates are the amount's); the whole note when the
+    amount is not written in it and the note is one clause."""
+    clauses = [c for c in _CLAUSE.split(description) if c.strip()]
+    if amount:
+        written = {f"{amount:,}".replace(",", "."), f"{amount:,}", str(amount)}
+        for clause in clauses:
+            if any(w in clause for w in written):
+                return clause
+    return description if len(clauses) <= 1 or not amount else ""
 
 
 def parse_fee(item: dict) -> tuple[dict, list[str]]:
@@ -93,7 +107,10 @@ def parse_fee(item: dict) -> tuple[dict, list[str]]:
         "valid_from": None,
         "valid_until": None,
     }
-    until, start = _date(_UNTIL.search(description)), _date(_FROM.search(description))
+    own = _own_clause(description, amount)
+    until, start = _date(_UNTIL.search(own)), _date(_FROM.search(own))
+    if own != description and (_UNTIL.search(description) or _FROM.search(description)) and amount:
+        flags.append("the note gives another amount or rate for a period: staff to check the answer quotes it")
     fee["valid_until"] = until.isoformat() if until else None
     fee["valid_from"] = start.isoformat() if start and (until is None or start <= until) else None
     return fee, flags

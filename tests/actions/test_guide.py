@@ -225,3 +225,34 @@ async def test_upload_step_lists_the_papers_of_the_citizens_own_checklist(act):
     body = messages[0]["step_body"]
     assert "Văn bản của người làm chứng xác nhận về việc sinh" in body
     assert "Văn bản ủy quyền" not in body and "Giấy chứng sinh;" not in body
+
+
+async def test_a_plain_ok_moves_the_coach_on_and_otherwise_asks_what_else(act, scenario_state):
+    from actions.guide import ActionAffirm
+
+    state = scenario_state("guide_next_button")
+    state["latest_message"] = {"text": "ok", "intent": {"name": "affirm", "confidence": 0.9}, "entities": []}
+    events, messages = await act(ActionAffirm(), state)
+    _, following = await act(ActionGuideNext(), scenario_state("guide_next_button"))
+    assert [m["response"] for m in messages] == [m["response"] for m in following]
+    assert any(e.get("name") == "guide_step" for e in events)
+    idle = scenario_state("birth_documents_no_diacritics")
+    idle["latest_message"] = {"text": "ok", "intent": {"name": "affirm", "confidence": 0.9}, "entities": []}
+    events, messages = await act(ActionAffirm(), idle)
+    assert events == [] and [m["response"] for m in messages] == ["utter_ask_more"]
+
+
+async def test_an_old_start_button_does_not_send_the_coach_back_to_step_one(act, scenario_state):
+    from actions.guide import ActionGuideResume
+
+    state = scenario_state("guide_next_button")
+    state["slots"]["guide_step"] = "upload"  # step 6 of 8
+    code = state["slots"]["guide_procedure"]
+    state["latest_message"] = {"text": "/start_guide", "intent": {"name": "start_guide", "confidence": 1.0},
+                               "entities": [{"entity": "procedure_code", "value": code}]}
+    events, messages = await act(ActionGuideStart(), state)
+    at_upload = scenario_state("guide_next_button")
+    at_upload["slots"]["guide_step"] = "upload"
+    _, resumed = await act(ActionGuideResume(), at_upload)
+    assert messages == resumed  # the step where the citizen was (6 of 8), not step 1
+    assert not any(e.get("name") == "guide_step" and e.get("value") == "vneid" for e in events)

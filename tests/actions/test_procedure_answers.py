@@ -125,8 +125,10 @@ async def test_unknown_procedure_entity_is_admitted_not_answered_from_focus(act)
     assert messages[0]["city_hotline"] == "1022"
 
 
-async def test_overview_gives_name_code_field_agency_and_link(act):
-    events, messages = await act(ActionAnswerOverview(), "birth_documents_entity")
+async def test_overview_gives_name_code_field_agency_and_link(act, scenario_state):
+    state = scenario_state("birth_documents_entity")
+    state["latest_message"]["text"] = "thủ tục đăng ký khai sinh"  # names the procedure, asks no part of it
+    events, messages = await act(ActionAnswerOverview(), state)
 
     assert events == [SlotSet("procedure_code", "1.001193")]
     overview = messages[0]
@@ -202,8 +204,10 @@ async def test_online_answer_follows_the_record(act, scenario, response):
     events, messages = await act(ActionAnswerOnline(), scenario)
 
     assert events == []
-    assert names(messages) == [response]
-    assert messages[0]["official_url"].startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
+    # The scenarios ask yes/no ("… nộp online được không"): yes or no first, from the record's channels.
+    assert names(messages) == ["utter_yes_no", response]
+    assert messages[0]["answer"] == ("Không." if response == "utter_online_unavailable" else "Có.")
+    assert messages[1]["official_url"].startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
 
 
 async def test_steps_are_numbered_from_the_record(act):

@@ -46,3 +46,13 @@ def test_an_exemption_item_does_not_hide_the_amounts():
 
 def test_amounts_in_ignores_dates_and_numbers_of_texts():
     assert amounts_in("Thông tư số 85/2019/TT-BTC ngày 29/11/2019: 50.000 đồng") == [50000]
+
+
+def test_dates_belong_to_the_clause_that_states_the_amount():
+    note = ("- Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.  - Trường hợp nộp hồ sơ trực tuyến: Kể từ ngày "
+            "01/12/2023 đến hết ngày 31/12/2025, áp dụng mức thu lệ phí là 115.000 đồng/lần cấp.")
+    fee, flags = parse_fee({"value": 135000, "description": note})
+    assert fee["valid_until"] is None and fee["amount"] == 135000 and flags
+    reduced = ("- Cấp đổi thẻ căn cước: 50.000 đồng/thẻ căn cước; - Kể từ ngày 01/7/2025 đến hết ngày 31/12/2026 "
+               "mức thu lệ phí bằng 50% mức thu nêu trên.")
+    assert parse_fees([{"value": 50000, "description": reduced}], TODAY)[1] == 50000
