@@ -12,6 +12,11 @@ from knowledge.models import Procedure
 from knowledge.text import fold, load_data
 
 
+# Who answers legal questions (the bot gives no legal advice): the city's state legal aid, under the Justice
+# department. Staff: keep in step with knowledge/data/departments.yml.
+LEGAL_HELP = "Trung tâm Trợ giúp pháp lý nhà nước thành phố Huế (Sở Tư pháp)"
+
+
 @functools.lru_cache(maxsize=1)
 def _table() -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple((tuple(f" {fold(m)} " for m in row["match"]), row["department"])

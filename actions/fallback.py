@@ -10,13 +10,10 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from knowledge import repository
-
-from actions.base import KnowledgeAction, Outcome, Reply, choose_among, contact_variables, language, not_found
-from actions.departments import department_for
+from actions.base import KnowledgeAction, Outcome, Reply, choose_among, contact_variables, language
 from actions.kb import KnowledgeBase
-from actions.procedure_answers import ActionAnswerOverview
-from actions.resolve import resolve
+from actions.procedure_answers import ActionAnswerOverview, unanswered
+from actions.resolve import asked_parts, message_text, resolve
 
 
 class ActionFallback(KnowledgeAction):
@@ -29,7 +26,7 @@ class ActionFallback(KnowledgeAction):
             return ActionAnswerOverview().respond(kb, session, tracker)
         if resolution.candidates:
             return [choose_among(resolution.candidates, language(tracker))], []
-        weak = repository.get_procedure(session, resolution.weak) if resolution.weak else None
-        if weak is None and tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
+        out_of_scope = tracker.latest_message.get("intent", {}).get("name") == "out_of_scope"
+        if out_of_scope and not resolution.weak and "legal" not in asked_parts(message_text(tracker)):
             return [Reply("utter_out_of_scope", contact_variables(kb.settings))], []
-        return [not_found(kb.settings, department_for(weak))], []
+        return unanswered(kb, session, tracker, resolution), []

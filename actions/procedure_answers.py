@@ -27,11 +27,12 @@ from actions.base import (
     Outcome,
     Reply,
     choose_among,
+    contact_variables,
     focus_events,
     language,
     not_found,
 )
-from actions.departments import department_for
+from actions.departments import LEGAL_HELP, department_for
 from actions.kb import KnowledgeBase
 from actions.offices import (
     CITY_CENTRE,
@@ -62,6 +63,11 @@ class AnswerContext:
             "procedure_code": procedure.code,
             "official_url": fmt.official_link(procedure, self.settings.national_portal_url),
         }
+
+
+CONDITIONS_CHARS = 500
+LEGAL_TITLE_CHARS = 140
+MAX_LEGAL_TEXTS = 4
 
 
 class ProcedureAnswer(KnowledgeAction):
@@ -100,9 +106,17 @@ class ProcedureAnswer(KnowledgeAction):
         if resolution.candidates:
             return [choose_among(resolution.candidates, language(tracker))], [SlotSet("pending_info", kind)]
         if resolution.named_by:  # they named something the catalogue does not have
-            weak = repository.get_procedure(session, resolution.weak) if resolution.weak else None
-            return [not_found(kb.settings, department_for(weak))], []
+            return unanswered(kb, session, tracker, resolution), []
         return [Reply("utter_ask_which_procedure")], [SlotSet("pending_info", kind)]
+
+
+def unanswered(kb: KnowledgeBase, session: Session, tracker: Tracker, resolution) -> List[Reply]:
+    """No procedure fits: a legal question is named as such with who answers it; otherwise "I don't know" with
+    the department of the closest field."""
+    if "legal" in asked_parts(message_text(tracker)):
+        return [legal_help(kb.settings)]
+    weak = repository.get_procedure(session, resolution.weak) if resolution.weak else None
+    return [not_found(kb.settings, department_for(weak))]
 
 
 def yes_or_no(kind: str, procedure: Procedure | None) -> str | None:
@@ -234,6 +248,42 @@ class ActionAnswerSteps(ProcedureAnswer):
         return [Reply("utter_steps", {**basics, "steps": steps})]
 
 
+class ActionAnswerConditions(ProcedureAnswer):
+    """Who may apply and on what conditions: the record's conditions and its legal basis, in its words."""
+
+    kind = "conditions"
+
+    def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
+        variables = {**context.basics(procedure), "legal_basis": legal_basis_text(procedure, context.language)}
+        if (procedure.conditions or "").strip():
+            conditions = fmt.quoted(procedure.conditions, context.language, CONDITIONS_CHARS)
+            return [Reply("utter_conditions", {**variables, "conditions": conditions})]
+        return [Reply("utter_conditions_none", variables)]
+
+
+class ActionAnswerLegal(ActionAnswerConditions):
+    """A legal question ("có bị phạt không", "có được không" about the law): the related procedure's conditions
+    and legal basis, and who answers legal questions; the bot gives no legal advice of its own."""
+
+    kind = "legal"
+
+    def replies(self, procedure: Procedure, context: AnswerContext) -> List[Reply]:
+        return super().replies(procedure, context) + [legal_help(context.settings)]
+
+
+def legal_basis_text(procedure: Procedure, language: str) -> str:
+    titles = [b.get("title") or b.get("number") for b in procedure.legal_basis or [] if b.get("title") or b.get("number")]
+    if not titles:
+        return fmt.label("unknown", language)
+    lines = [fmt.shortened(title, LEGAL_TITLE_CHARS) for title in titles[:MAX_LEGAL_TEXTS]]
+    return fmt.bullets(lines)
+
+
+def legal_help(settings: Settings) -> Reply:
+    """Who answers legal questions in Huế (knowledge/data/departments.yml "legal_help")."""
+    return Reply("utter_legal_question", {**contact_variables(settings), "department": LEGAL_HELP})
+
+
 # Answer kinds by the value `pending_info` holds.
 ANSWERS: Dict[str, Type[ProcedureAnswer]] = {
     answer.kind: answer
@@ -245,5 +295,7 @@ ANSWERS: Dict[str, Type[ProcedureAnswer]] = {
         ActionAnswerWhere,
         ActionAnswerOnline,
         ActionAnswerSteps,
+        ActionAnswerConditions,
+        ActionAnswerLegal,
     )
 }

@@ -70,3 +70,20 @@ def test_the_words_of_a_question_tell_what_is_asked():
     assert not is_yes_no("làm hộ chiếu ở đâu")
     assert switches("còn tạm trú thì sao") and switches("What about a passport?")
     assert not switches("con tôi cần làm giấy khai sinh")
+
+
+async def test_eligibility_comes_from_the_record_conditions_with_the_legal_basis(act, scenario_state):
+    _, messages = await act(ActionAnswerDocuments(), asking(scenario_state, "điều kiện đăng ký kết hôn là gì"))
+    kinds = responses(messages)
+    assert "utter_conditions" in kinds or "utter_conditions_none" in kinds
+    answer = messages[kinds.index(next(k for k in kinds if k.startswith("utter_conditions")))]
+    assert answer["procedure_code"] == "1.000894" and answer["legal_basis"]
+
+
+async def test_a_legal_question_names_who_answers_legal_questions(act, scenario_state):
+    _, messages = await act(ActionAnswerDocuments(), asking(scenario_state, "kết hôn không đăng ký có bị phạt không"))
+    assert responses(messages)[-1] == "utter_legal_question"
+    assert "Trợ giúp pháp lý" in messages[-1]["department"]
+    _, unknown = await act(ActionFallback(), asking(scenario_state, "xây lấn vỉa hè bị xử phạt thế nào",
+                                                    intent="out_of_scope"))
+    assert responses(unknown) in (["utter_legal_question"], ["utter_choose_procedure"])
