@@ -2,7 +2,8 @@
 
 The slot's custom mapping names it, so Rasa runs it (action_extract_slots) on every user message before the
 answering action, and the answer's Vietnamese or English variation is chosen in the same turn. A message
-whose language is unclear ("ok", a button) keeps the language already in use. Started through
+whose language is unclear ("ok", a button) follows the language picked in the chat widget (the message's
+metadata) or, without one, keeps the language already in use. Started through
 `bot.rasa_server`, Rasa runs the same rule (`knowledge.text.language_change`) in-process instead of calling
 this action over HTTP; this action serves a plain `rasa run`.
 """
@@ -24,6 +25,7 @@ class ActionDetectLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        language = language_change(text, tracker.get_slot("language"))
+        latest = tracker.latest_message or {}
+        chosen = (latest.get("metadata") or {}).get("language")  # picked in the chat widget
+        language = language_change(latest.get("text") or "", tracker.get_slot("language"), chosen)
         return [SlotSet("language", language)] if language else []

@@ -75,8 +75,10 @@ def language_slot_events(tracker) -> list:
 
     from knowledge.text import language_change
 
-    text = tracker.latest_message.text if tracker.latest_message else None
-    language = language_change(text or "", tracker.get_slot("language"))
+    latest = tracker.latest_message
+    text = latest.text if latest else None
+    chosen = (latest.metadata or {}).get("language") if latest else None
+    language = language_change(text or "", tracker.get_slot("language"), chosen)
     return [SlotSet("language", language)] if language else []
 
 

@@ -165,12 +165,13 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def language_change(text: str, current: str | None) -> str | None:
+def language_change(text: str, current: str | None, chosen: str | None = None) -> str | None:
     """The `language` slot's new value once the citizen has written `text`; None keeps `current`.
 
-    A button payload ("/choose_procedure{…}") or a message whose language is unclear ("ok") changes nothing.
+    What the citizen writes decides. A button payload ("/choose_procedure{…}") or a message whose language is
+    unclear ("ok") follows `chosen`, the language picked in the chat widget (the message's metadata), and
+    without one changes nothing.
     """
-    if text.startswith("/"):
-        return None
-    detected = detect_language(text)
-    return detected if detected and detected != current else None
+    detected = None if text.startswith("/") else detect_language(text)
+    language = detected or (chosen if chosen in ("vi", "en") else None)
+    return language if language and language != current else None

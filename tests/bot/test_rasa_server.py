@@ -57,12 +57,13 @@ def test_apply_replaces_the_validation(monkeypatch):
     assert rasa.core.run.load_agent_on_start.__wrapped__ is not None
 
 
-def _tracker(text: str, language: str | None) -> DialogueStateTracker:
+def _tracker(text: str, language: str | None, chosen: str | None = None) -> DialogueStateTracker:
     slot = TextSlot("language", mappings=[{"type": "custom", "action": "action_detect_language"}])
     tracker = DialogueStateTracker.from_events("citizen", [ActionExecuted("action_listen")], slots=[slot])
     if language:
         tracker.update(SlotSet("language", language))
-    tracker.update(UserUttered(text, {"name": "ask_documents"}))
+    metadata = {"language": chosen} if chosen else None
+    tracker.update(UserUttered(text, {"name": "ask_documents"}, metadata=metadata))
     return tracker
 
 
@@ -78,6 +79,20 @@ def _tracker(text: str, language: str | None) -> DialogueStateTracker:
 )
 def test_language_slot_is_set_in_process_as_the_action_would(text, current, expected):
     assert language_slot_events(_tracker(text, current)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, current, chosen, expected",
+    [
+        ("/ask_fee", "vi", "en", [SlotSet("language", "en")]),  # a button, English chosen in the widget
+        ("ok", "en", "vi", [SlotSet("language", "vi")]),  # unclear text follows the widget
+        ("/ask_fee", "en", "en", []),
+        ("lam giay khai sinh can giay to gi", "en", "en", [SlotSet("language", "vi")]),  # clear text decides
+        ("/ask_fee", "vi", "fr", []),  # not a language the bot speaks
+    ],
+)
+def test_the_language_chosen_in_the_widget_decides_when_the_message_does_not(text, current, chosen, expected):
+    assert language_slot_events(_tracker(text, current, chosen)) == expected
 
 
 async def test_only_the_language_mapping_runs_in_process():
