@@ -9,11 +9,12 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.dedup import ReplyCache
 from bot.errors import api_errors
-from bot.keys import DB_SESSIONS, MESSAGES, RASA_HTTP, SETTINGS
+from bot.keys import DB_SESSIONS, MESSAGES, RASA_HTTP, REPLIES, SECURITY_HEADERS, SETTINGS, STARTERS
 from bot.messages import load_messages
 from bot.routes import setup_routes
-from bot.security import add_security_headers
+from bot.security import add_security_headers, cors, security_headers
 from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import Settings
 
@@ -24,9 +25,13 @@ KEEPALIVE_SECONDS = 30
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=settings.max_request_bytes, middlewares=[api_errors])
+    # cors is outermost, so that the API's error answers carry its headers too.
+    app = web.Application(client_max_size=settings.max_request_bytes, middlewares=[cors, api_errors])
     app[SETTINGS] = settings
     app[MESSAGES] = load_messages()
+    app[SECURITY_HEADERS] = security_headers(settings)
+    app[REPLIES] = ReplyCache()
+    app[STARTERS] = {}
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),

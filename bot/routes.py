@@ -7,9 +7,11 @@ from aiohttp import web
 
 from bot.views.chat import chat
 from bot.views.checklist import checklist_page
-from bot.views.feedback import feedback
+from bot.views.feedback import feedback, feedback_comment
 from bot.views.health import healthz
-from bot.views.pages import index
+from bot.views.history import history
+from bot.views.pages import chat_page, index
+from bot.views.widget import widget_config, widget_script
 from knowledge.settings import Settings
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -17,8 +19,13 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 def setup_routes(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/", index, name="index")
+    app.router.add_get("/chat", chat_page, name="chat_page")
+    app.router.add_get("/widget.js", widget_script, name="widget_script")
+    app.router.add_get("/api/widget", widget_config, name="widget_config")
     app.router.add_post("/api/chat", chat, name="chat")
+    app.router.add_post("/api/history", history, name="history")
     app.router.add_post("/api/feedback", feedback, name="feedback")
+    app.router.add_post("/api/feedback/comment", feedback_comment, name="feedback_comment")
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/checklist/{code}", checklist_page, name="checklist")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=True)

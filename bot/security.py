@@ -1,34 +1,86 @@
-"""Security headers on every response the gateway sends (pages, API, static files, errors).
+"""Security headers on every response, and CORS for the widget's API calls from the city's other sites.
 
-Set in `on_response_prepare` rather than a middleware so that static files and aiohttp's own
-error responses get them too.
+Headers are set in `on_response_prepare` rather than a middleware so that static files and aiohttp's own
+error responses get them too. Both depend on one setting, WIDGET_ALLOWED_ORIGINS: the sites that may embed
+the chat (its script tag calls /api/ from their pages; /chat may be put in their frames). With none set, only
+the gateway's own pages may.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from aiohttp import web
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
+from bot.errors import API_PREFIX, error_response
+from bot.keys import SECURITY_HEADERS, SETTINGS
+from knowledge.settings import Settings
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
+# How long a browser may keep a CORS preflight answer, in seconds.
+PREFLIGHT_MAX_AGE = 600
+
+
+def content_security_policy(settings: Settings) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            " ".join(("frame-ancestors 'self'", *settings.widget_allowed_origins)),
+        )
+    )
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": content_security_policy(settings),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+    if not settings.widget_allowed_origins:
+        # X-Frame-Options cannot name other sites; where some are allowed, frame-ancestors alone decides
+        # (every browser that reads CSP level 2 ignores X-Frame-Options when frame-ancestors is set).
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    return headers
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    for name, value in SECURITY_HEADERS.items():
+    for name, value in request.config_dict[SECURITY_HEADERS].items():
         response.headers.setdefault(name, value)
+
+
+def same_origin(request: web.Request, origin: str) -> bool:
+    """The page that calls is one of the gateway's own (its Origin names the host the request was sent to)."""
+    return urlsplit(origin).netloc.lower() == request.host.lower()
+
+
+@web.middleware
+async def cors(request: web.Request, handler) -> web.StreamResponse:
+    """API calls from another site: answered with CORS headers when it is allowed, 403 otherwise.
+
+    Every API call the widget makes is either a GET or a JSON POST, which browsers always preflight, so a page
+    of a site that is not allowed never gets to send a message.
+    """
+    if not request.path.startswith(API_PREFIX):
+        return await handler(request)
+    origin = request.headers.get("Origin")
+    if origin is None or same_origin(request, origin):
+        response = await handler(request)
+        response.headers["Vary"] = "Origin"  # a cache must not hand this answer to another site's page
+        return response
+    if origin.rstrip("/").lower() not in request.config_dict[SETTINGS].widget_allowed_origins:
+        return error_response(request, 403, "origin_not_allowed")
+    if request.method == "OPTIONS":
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    else:
+        response = await handler(request)
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Vary"] = "Origin"
+    return response

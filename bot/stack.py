@@ -79,6 +79,8 @@ def stack_environment(settings: Settings) -> dict[str, str]:
             "GATEWAY_HOST": settings.gateway_host,
             "GATEWAY_PORT": str(settings.gateway_port),
             "PUBLIC_URL": settings.public_url,
+            "WIDGET_ALLOWED_ORIGINS": ",".join(settings.widget_allowed_origins),
+            "WIDGET_IDLE_MINUTES": str(settings.widget_idle_minutes),
             "RASA_TOKEN": settings.rasa_token,
             "ACTION_SERVER_TOKEN": settings.action_server_token,
             "STACK_RUN_DIR": settings.stack_run_dir,

@@ -18,6 +18,9 @@ SENDER_MAX_CHARS = 64 - len(SENDER_PREFIX)
 _SENDER = re.compile(r"[A-Za-z0-9_-]{1,%d}" % SENDER_MAX_CHARS)
 # Layout characters a citizen may type; every other control character is refused.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# The widget's id of one message (a UUID, or 32 hex digits where crypto.randomUUID is missing).
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+LANGUAGES = ("vi", "en")
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:
@@ -77,3 +80,30 @@ def has_forbidden_characters(text: str) -> bool:
         (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs"
         for char, category in ((char, unicodedata.category(char)) for char in text)
     )
+
+
+def client_id_field(document: dict[str, Any]) -> str | None:
+    """The widget's id of this message (sent again, unchanged, when it retries); None when not given."""
+    value = document.get("client_id")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _CLIENT_ID.fullmatch(value):
+        raise BadInput("bad_client_id")
+    return value
+
+
+def language_field(document: dict[str, Any]) -> str | None:
+    """The language the citizen chose in the widget ("vi" or "en"); None when not given."""
+    value = document.get("language")
+    if value is None:
+        return None
+    if value not in LANGUAGES:
+        raise BadInput("bad_language")
+    return value
+
+
+def positive_int_field(document: dict[str, Any], name: str, *, code: str) -> int:
+    value = document.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise BadInput(code)
+    return value

@@ -20,3 +20,13 @@ def add_feedback(session: Session, *, sender: str, message: str, helpful: bool, 
     session.add(feedback)
     session.flush()
     return feedback
+
+
+def add_comment(session: Session, *, feedback_id: int, sender: str, comment: str) -> Feedback | None:
+    """Add the citizen's comment (redacted) to their own rating; None when `sender` made no rating `feedback_id`."""
+    feedback = session.get(Feedback, feedback_id)
+    if feedback is None or feedback.sender != sender:
+        return None
+    feedback.comment = redact(unicodedata.normalize("NFC", comment))
+    session.flush()
+    return feedback

@@ -6,6 +6,7 @@ Nothing here touches the disk or the network: `Settings.from_env()` only reads
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,27 @@ PORTAL_USAGE = SHARED_TTHC / "portal-usage-2025-12.csv"
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?")
+
+
+def origins(value: str, name: str = "WIDGET_ALLOWED_ORIGINS") -> tuple[str, ...]:
+    """"https://hue.gov.vn, https://www.hue.gov.vn/" -> ("https://hue.gov.vn", "https://www.hue.gov.vn").
+
+    Each entry is a scheme and host (and port) as browsers send them in `Origin`; anything else is refused here,
+    at start-up, rather than silently never matching.
+    """
+    found = []
+    for entry in re.split(r"[,\s]+", value or ""):
+        entry = entry.strip().rstrip("/").lower()
+        if not entry:
+            continue
+        if not _ORIGIN.fullmatch(entry):
+            raise ValueError(f"{name}: {entry!r} is not an origin such as https://hue.gov.vn (scheme://host[:port])")
+        if entry not in found:
+            found.append(entry)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,14 @@ class Settings:
     city_portal_url: str = "https://dichvucong.hue.gov.vn"
     national_hotline: str = "18001096"
     city_hotline: str = "1022"
+    # When the hotlines answer, shown with the numbers under "Gặp nhân viên" (Vietnamese, English).
+    hotline_hours: str = "Giờ hành chính, thứ Hai đến thứ Sáu"
+    hotline_hours_en: str = "Office hours, Monday to Friday"
+    # Sites that may embed the chat widget (its script tag, or /chat in a frame): CORS on the widget's /api/ calls
+    # and CSP frame-ancestors. Empty: only the gateway's own pages.
+    widget_allowed_origins: tuple[str, ...] = ()
+    # A browser idle for this long starts a new conversation (the widget forgets its sender id).
+    widget_idle_minutes: int = 30
     # Secret for signing staff sessions (admin/review); required only by those sub-apps.
     session_secret: str = field(default="", repr=False)
     # Tokens Rasa (HTTP API and REST channel) and the action server require. `python -m bot.stack` generates both
@@ -90,6 +120,10 @@ class Settings:
             city_portal_url=env("CITY_PORTAL_URL") or base.city_portal_url,
             national_hotline=env("NATIONAL_HOTLINE") or base.national_hotline,
             city_hotline=env("CITY_HOTLINE") or base.city_hotline,
+            hotline_hours=env("HOTLINE_HOURS") or base.hotline_hours,
+            hotline_hours_en=env("HOTLINE_HOURS_EN") or base.hotline_hours_en,
+            widget_allowed_origins=origins(env("WIDGET_ALLOWED_ORIGINS") or ""),
+            widget_idle_minutes=_int("WIDGET_IDLE_MINUTES", base.widget_idle_minutes),
             session_secret=env("SESSION_SECRET") or "",
             rasa_token=env("RASA_TOKEN") or "",
             action_server_token=env("ACTION_SERVER_TOKEN") or "",

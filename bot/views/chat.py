@@ -1,4 +1,10 @@
-"""POST /api/chat: one citizen message to Rasa and its replies back."""
+"""POST /api/chat: one citizen message to Rasa and its replies back.
+
+Body: {"sender", "message", "client_id"?, "language"?}. A message sent again with the same `client_id` (the
+widget retrying after a network error) gets the same replies and reaches Rasa once (bot.dedup). `language` is
+the one chosen in the widget; Rasa gets it as the message's metadata, and the `language` slot follows it when
+the message itself does not say (a button, "ok"): knowledge.text.language_change.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,9 +13,9 @@ from aiohttp import web
 
 from bot import rasa_client
 from bot.errors import ApiError, BadInput
-from bot.keys import RASA_HTTP, SETTINGS
+from bot.keys import RASA_HTTP, REPLIES, SETTINGS
 from bot.payloads import to_rasa_message
-from bot.validation import rasa_sender, read_json_object, text_field
+from bot.validation import client_id_field, language_field, rasa_sender, read_json_object, text_field
 from knowledge.redact import redact
 
 log = logging.getLogger(__name__)
@@ -20,14 +26,28 @@ async def chat(request: web.Request) -> web.Response:
     document = await read_json_object(request)
     sender = rasa_sender(document)
     text = text_field(document, "message", max_chars=settings.max_message_chars)
+    client_id = client_id_field(document)
+    language = language_field(document)
     message = to_rasa_message(text, redact)
     if not message:  # only slashes
         raise BadInput("empty_message")
-    try:
-        replies = await rasa_client.send_message(
-            request.app[RASA_HTTP], settings.rasa_url, sender, message, token=settings.rasa_token
+
+    async def replies() -> list[dict]:
+        return await rasa_client.send_message(
+            request.app[RASA_HTTP],
+            settings.rasa_url,
+            sender,
+            message,
+            token=settings.rasa_token,
+            metadata={"language": language} if language else None,
         )
+
+    try:
+        if client_id is None:
+            messages = await replies()
+        else:
+            messages = await request.app[REPLIES].once((sender, client_id, message), replies)
     except rasa_client.RasaUnavailable as error:
         log.warning("chat: Rasa unavailable: %s", error)
         raise ApiError(503, "rasa_unavailable") from None
-    return web.json_response({"messages": replies})
+    return web.json_response({"messages": messages})

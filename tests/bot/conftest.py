@@ -20,6 +20,9 @@ class FakeRasa:
 
     received: list[dict] = field(default_factory=list)
     tokens: list[str | None] = field(default_factory=list)  # ?token= of each webhook call
+    # Tracker events by Rasa sender id (GET /conversations/{sender}/tracker), and who asked, with which token.
+    trackers: dict[str, list] = field(default_factory=dict)
+    tracker_reads: list[tuple[str, str | None]] = field(default_factory=list)
     replies: list | None = None  # None: echo the message back with one button
     status: int = 200
     delay: float = 0.0
@@ -28,6 +31,7 @@ class FakeRasa:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/conversations/{sender}/tracker", self.tracker)
         app.router.add_get("/", self.hello)
         app.router.add_get("/health", self.health)
         return app
@@ -50,6 +54,13 @@ class FakeRasa:
                 }
             ]
         return web.json_response(replies)
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        sender = request.match_info["sender"]
+        self.tracker_reads.append((sender, request.query.get("token")))
+        if self.status != 200:
+            return web.Response(status=self.status, text="boom")
+        return web.json_response({"sender_id": sender, "events": self.trackers.get(sender, [])})
 
     async def hello(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")

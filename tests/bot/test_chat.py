@@ -1,6 +1,7 @@
 """POST /api/chat: what reaches Rasa, what the browser gets back, and what is refused."""
 from __future__ import annotations
 
+import asyncio
 import json
 import unicodedata
 from dataclasses import replace
@@ -106,7 +107,7 @@ async def test_script_tags_are_forwarded_as_text_and_returned_as_json_text(clien
     assert response.content_type == "application/json"
     assert fake_rasa.received[0]["message"] == attack
     body = await response.json()
-    assert body["messages"][0]["text"] == f"Bạn hỏi: {attack}"  # data, rendered by textContent in chat.js
+    assert body["messages"][0]["text"] == f"Bạn hỏi: {attack}"  # data, rendered as text by widget.js
 
 
 async def test_sql_fragment_passes_through_as_plain_text(client, fake_rasa, sender):
@@ -274,3 +275,63 @@ async def test_unknown_api_path_is_a_json_404(client):
     response = await client.post("/api/nothing", json={})
     assert response.status == 404
     assert (await response.json())["code"] == "not_found"
+
+
+# ---------------------------------------------------------------- client message ids and the chosen language
+
+
+async def test_a_message_sent_again_with_its_client_id_is_answered_once(client, fake_rasa, sender):
+    message = {"sender": sender, "message": "lệ phí khai sinh", "client_id": "4b8f0c1e-0d7a-4f6e-9a1b-2c3d4e5f6a7b"}
+    first = await chat(client, message)
+    again = await chat(client, message)
+    assert first == again == (200, {"messages": [{"text": "Bạn hỏi: lệ phí khai sinh", "buttons": [{"title": "Lệ phí", "payload": "/ask_fee"}]}]})
+    assert len(fake_rasa.received) == 1
+
+
+async def test_a_retry_while_the_first_send_is_still_waiting_shares_its_reply(client, fake_rasa, sender):
+    fake_rasa.delay = 0.3
+    message = {"sender": sender, "message": "xin chào", "client_id": "retry-while-waiting-1"}
+    first, second = await asyncio.gather(chat(client, message), chat(client, message))
+    assert first == second and first[0] == 200
+    assert len(fake_rasa.received) == 1
+
+
+async def test_other_messages_senders_and_ids_are_not_merged(client, fake_rasa, sender):
+    await chat(client, {"sender": sender, "message": "xin chào", "client_id": "message-id-0001"})
+    await chat(client, {"sender": sender, "message": "xin chào", "client_id": "message-id-0002"})
+    await chat(client, {"sender": "other-browser", "message": "xin chào", "client_id": "message-id-0001"})
+    await chat(client, {"sender": sender, "message": "lệ phí", "client_id": "message-id-0001"})
+    await chat(client, {"sender": sender, "message": "xin chào"})  # no id (curl): never merged
+    await chat(client, {"sender": sender, "message": "xin chào"})
+    assert len(fake_rasa.received) == 6
+
+
+async def test_a_failed_send_is_tried_again_for_real(client, fake_rasa, sender):
+    message = {"sender": sender, "message": "xin chào", "client_id": "message-after-503"}
+    fake_rasa.status = 502
+    assert (await chat(client, message))[0] == 503
+    fake_rasa.status = 200
+    assert (await chat(client, message))[0] == 200
+    assert len(fake_rasa.received) == 2
+
+
+async def test_the_chosen_language_reaches_rasa_as_metadata(client, fake_rasa, sender):
+    await chat(client, {"sender": sender, "message": "/ask_fee", "language": "en"})
+    assert fake_rasa.received[0] == {"sender": f"web-{sender}", "message": "/ask_fee", "metadata": {"language": "en"}}
+
+
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"sender": "abc", "message": "hi", "client_id": "short"}, "bad_client_id"),
+        ({"sender": "abc", "message": "hi", "client_id": "a b c d e f g h"}, "bad_client_id"),
+        ({"sender": "abc", "message": "hi", "client_id": 12345678}, "bad_client_id"),
+        ({"sender": "abc", "message": "hi", "client_id": "x" * 65}, "bad_client_id"),
+        ({"sender": "abc", "message": "hi", "language": "fr"}, "bad_language"),
+        ({"sender": "abc", "message": "hi", "language": ["vi"]}, "bad_language"),
+    ],
+)
+async def test_bad_client_ids_and_languages_are_refused(client, fake_rasa, payload, code):
+    status, body = await chat(client, payload)
+    assert (status, body["code"]) == (400, code)
+    assert fake_rasa.received == []
