@@ -8,7 +8,7 @@ import aiohttp_jinja2
 
 from bot.app import create_app
 from bot.keys import DB_SESSIONS, RASA_HTTP, SETTINGS
-from bot.security import SECURITY_HEADERS
+from bot.security import security_headers
 
 
 def test_factory_does_not_open_anything_before_startup(test_settings):
@@ -38,21 +38,37 @@ async def test_one_shared_rasa_session_closed_on_cleanup(aiohttp_client, test_se
     assert http.closed
 
 
-async def test_security_headers_everywhere(client):
+async def test_security_headers_everywhere(client, test_settings):
     responses = [
         await client.get("/"),
-        await client.get("/static/chat.js"),
+        await client.get("/chat"),
+        await client.get("/widget.js"),
+        await client.get("/static/widget.js"),
+        await client.get("/api/widget"),
         await client.post("/api/chat", json={"sender": "a", "message": "xin chào"}),
         await client.post("/api/chat", data="{", headers={"Content-Type": "application/json"}),
         await client.get("/healthz"),
         await client.get("/no-such-page"),
     ]
+    expected = security_headers(test_settings)
     for response in responses:
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in expected.items():
             assert response.headers.get(name) == value, (response.url, name)
-    csp = SECURITY_HEADERS["Content-Security-Policy"]
+    csp = expected["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-    assert "frame-ancestors 'none'" in csp
+    # No site is allowed to embed the chat by default: only the gateway's own pages may frame it.
+    assert csp.endswith("frame-ancestors 'self'")
+    assert expected["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_allowed_sites_may_frame_the_chat(test_settings):
+    settings = replace(test_settings, widget_allowed_origins=("https://hue.gov.vn", "https://www.hue.gov.vn"))
+    headers = security_headers(settings)
+    assert headers["Content-Security-Policy"].endswith(
+        "frame-ancestors 'self' https://hue.gov.vn https://www.hue.gov.vn"
+    )
+    # X-Frame-Options cannot list sites: with some allowed, CSP frame-ancestors alone decides.
+    assert "X-Frame-Options" not in headers
 
 
 async def test_jinja_autoescape_is_on(client):
