@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/hue.tar.gz
 SPACY_VI := var/spacy_vi/meta.json
+# The browser tests' axe-core, from npm (pinned in tests/browser/package-lock.json).
+AXE := var/node/node_modules/axe-core/axe.min.js
 SEEDED := var/.seeded-$(shell echo "$${DATABASE_URL:-default}" | md5sum | cut -c1-8)
 # Rasa 3.6 supports Python <= 3.10. Found on PATH or in pyenv; override with `make PYTHON310=/path/to/python3.10`.
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
@@ -19,7 +21,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test setup python db catalogue lookups check-lookups train validate bench clean
+.PHONY: help run test setup python db catalogue lookups check-lookups train validate bench clean browser-deps
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,8 +33,27 @@ catalogue: db
 	@if [ -n "$(CATALOGUE)" ]; then \
 	  $(PY) -m knowledge import-catalogue $(CATALOGUE) && $(PY) -m knowledge lookups; fi
 
-test: setup $(MODEL) ## Set up if needed and run every test (unit, Rasa data and stories, end to end)
+test: setup $(MODEL) browser-deps ## Set up if needed and run every test (unit, Rasa data and stories, end to end, browser)
 	$(PY) -m pytest
+
+# Never fails: where something cannot be installed, the browser tests skip and say what is missing.
+browser-deps: $(VENV)/.installed ## Install what the browser tests need when missing: Debian's chromium (apt-get, as root) and axe-core (npm, into var/node/)
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests (apt-get)…"; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 \
+	      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+	      || echo "Could not install chromium: the browser tests will be skipped."; \
+	  else \
+	    echo "chromium is missing (as root: apt-get install -y chromium, or CHROMIUM=/path): the browser tests will be skipped."; \
+	  fi; fi
+	@$(MAKE) --no-print-directory -s $(AXE) || echo "Could not install axe-core from npm: the browser tests will be skipped."
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing (apt-get install -y npm)."; exit 1; }
+	@mkdir -p var/node && cp tests/browser/package.json tests/browser/package-lock.json var/node/
+	npm ci --prefix var/node --no-audit --no-fund --loglevel=error
+	@touch $@
 
 setup: python $(VENV)/.installed $(SPACY_VI) ## Create .venv with pinned dependencies and the spaCy Vietnamese pipeline
 
