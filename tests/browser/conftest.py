@@ -37,7 +37,8 @@ GATEWAY = f"http://127.0.0.1:{PORT_BASE}"
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return path if path and os.access(path, os.X_OK) else None
 
 
 def missing_dependencies() -> list[str]:
