@@ -9,8 +9,9 @@ for real.
 The reply is produced in a task of its own, so it completes and is remembered even when the browser that
 asked has gone (the answer the citizen never saw is the one the retry gets).
 
-Memory: at most `max_entries` keys, the oldest dropped first (so the oldest is also the first to expire). It lives in one gateway
-process: gateways behind a load balancer need sticky sessions (by sender) for this to hold across them.
+Memory: at most `max_entries` keys, the oldest dropped first (so the oldest is also the first to expire). It
+lives in one gateway process: gateways behind a load balancer need sticky sessions (by sender) for this to hold
+across them.
 """
 from __future__ import annotations
 

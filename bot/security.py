@@ -54,8 +54,12 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
 
 
 def same_origin(request: web.Request, origin: str) -> bool:
-    """The page that calls is one of the gateway's own (its Origin names the host the request was sent to)."""
-    return urlsplit(origin).netloc.lower() == request.host.lower()
+    """The page that calls is one of the gateway's own: its Origin names the host the request was sent to, or
+    the gateway's public address (PUBLIC_URL; behind a proxy that rewrites Host)."""
+    public = urlsplit(request.config_dict[SETTINGS].public_url)
+    calling = urlsplit(origin)
+    own = (request.host.lower(), public.netloc.lower())
+    return calling.scheme in ("http", "https") and calling.netloc.lower() in own
 
 
 @web.middleware

@@ -159,7 +159,9 @@
 
   /* Plain text, with the hotline numbers as tel: links (one tap on a phone). */
   function appendText(parent, value) {
-    var numbers = [config.hotlines.city, config.hotlines.national].filter(function (n) { return /^[0-9]{3,15}$/.test(n); });
+    var numbers = [config.hotlines.city, config.hotlines.national].filter(function (n) {
+      return /^[0-9]{3,15}$/.test(n);
+    });
     if (!numbers.length) { parent.appendChild(document.createTextNode(value)); return; }
     var pattern = new RegExp("(^|[^0-9])(" + numbers.join("|") + ")(?![0-9])", "g");
     var last = 0;
@@ -302,7 +304,8 @@
     var item = addMessage("staff", texts.bot);
     item.appendChild(el("p", null, texts.staff_intro));
     var list = el("ul");
-    [[texts.staff_city, config.hotlines.city], [texts.staff_national, config.hotlines.national]].forEach(function (line) {
+    var lines = [[texts.staff_city, config.hotlines.city], [texts.staff_national, config.hotlines.national]];
+    lines.forEach(function (line) {
       var entry = el("li", null, line[0] + ": ");
       var tel = el("a", null, line[1]);
       tel.href = "tel:" + line[1];
@@ -317,7 +320,9 @@
   /* Buttons of earlier answers: disabled once a message is sent (the pressed one marked). Returns those that
    * were active, to give them back if the message does not go through. */
   function retireChoices(pressed) {
-    var active = Array.prototype.filter.call(ui.log.querySelectorAll(".choice"), function (node) { return !node.disabled; });
+    var active = Array.prototype.filter.call(ui.log.querySelectorAll(".choice"), function (node) {
+      return !node.disabled;
+    });
     active.forEach(function (node) { node.disabled = true; });
     if (pressed) {
       pressed.className += " chosen";
@@ -382,7 +387,8 @@
       if (answer.status === 503 || answer.status >= 500) {
         failed(bubble, retired, options, texts.error_unavailable, true);
       } else if (code === "too_long") {
-        failed(bubble, retired, options, fill(texts.error_too_long, { count: message.length, max: config.max_message_chars }), false);
+        var tooLong = fill(texts.error_too_long, { count: message.length, max: config.max_message_chars });
+        failed(bubble, retired, options, tooLong, false);
       } else {
         failed(bubble, retired, options, texts.error_other, false);
       }
@@ -537,7 +543,8 @@
       var comment = area.value.trim();
       if (!comment) { area.focus(); return; }
       submit.disabled = true;
-      request(api("feedback_comment"), { sender: sender, id: feedbackId, comment: comment.slice(0, config.max_message_chars) })
+      var body = { sender: sender, id: feedbackId, comment: comment.slice(0, config.max_message_chars) };
+      request(api("feedback_comment"), body)
         .then(function (answer) {
           if (!answer.ok) { throw new Error("comment " + answer.status); }
           var thanks = note(texts.comment_thanks);
@@ -561,7 +568,11 @@
     ui.counter.hidden = count < max * 0.8;
     ui.counter.textContent = fill(texts.counter, { count: count, max: max });
     ui.counter.className = count > max ? "counter over" : "counter";
-    if (count > max) { ui.input.setAttribute("aria-invalid", "true"); } else { ui.input.removeAttribute("aria-invalid"); }
+    if (count > max) {
+      ui.input.setAttribute("aria-invalid", "true");
+    } else {
+      ui.input.removeAttribute("aria-invalid");
+    }
   }
 
   function submitTyped() {
@@ -651,7 +662,8 @@
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" +
+      "m3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z");
     path.setAttribute("fill-rule", "evenodd");
     svg.appendChild(path);
     return svg;

@@ -96,7 +96,8 @@ async def test_an_answer_of_any_length_can_be_rated_and_its_start_is_kept(client
 
 
 async def test_the_rating_says_its_id_and_a_comment_can_follow_a_thumbs_down(client, test_settings, sender):
-    response = await client.post("/api/feedback", json={"sender": sender, "message": "Lệ phí: 8.000 đồng", "helpful": False})
+    rating = {"sender": sender, "message": "Lệ phí: 8.000 đồng", "helpful": False}
+    response = await client.post("/api/feedback", json=rating)
     feedback_id = (await response.json())["id"]
     response = await client.post(
         "/api/feedback/comment",

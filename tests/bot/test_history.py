@@ -17,7 +17,8 @@ EVENTS = [
     {"event": "action", "name": "action_session_start"},
     {"event": "session_started"},
     {"event": "action", "name": "action_listen"},
-    {"event": "user", "text": "lam giay khai sinh, sdt [số điện thoại]", "parse_data": {"intent": {"name": "ask_documents"}}},
+    {"event": "user", "text": "lam giay khai sinh, sdt [số điện thoại]",
+     "parse_data": {"intent": {"name": "ask_documents"}}},
     {"event": "slot", "name": "language", "value": "vi"},
     {"event": "bot", "text": "Có 2 thủ tục gần giống:", "data": {"buttons": [
         {"title": "Đăng ký khai sinh", "payload": CHOICE},

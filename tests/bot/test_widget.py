@@ -98,14 +98,17 @@ async def embedded(aiohttp_client, test_settings):
 async def test_an_allowed_site_gets_its_preflight_and_cors_answers(embedded, fake_rasa):
     preflight = await embedded.options(
         "/api/chat",
-        headers={"Origin": CITY_SITE, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": CITY_SITE, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"
+        },
     )
     assert preflight.status == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == CITY_SITE
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
     assert "Access-Control-Allow-Credentials" not in preflight.headers  # no cookies cross sites
-    answer = await embedded.post("/api/chat", json={"sender": "abc", "message": "xin chào"}, headers={"Origin": CITY_SITE})
+    message = {"sender": "abc", "message": "xin chào"}
+    answer = await embedded.post("/api/chat", json=message, headers={"Origin": CITY_SITE})
     assert answer.status == 200
     assert answer.headers["Access-Control-Allow-Origin"] == CITY_SITE
     assert answer.headers["Vary"] == "Origin"
@@ -116,7 +119,9 @@ async def test_an_allowed_site_gets_its_preflight_and_cors_answers(embedded, fak
     assert refused.status == 400 and refused.headers["Access-Control-Allow-Origin"] == CITY_SITE
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "https://hue.gov.vn.evil.example", "null", "http://hue.gov.vn"])
+@pytest.mark.parametrize(
+    "origin", ["https://evil.example", "https://hue.gov.vn.evil.example", "null", "http://hue.gov.vn"]
+)
 async def test_other_sites_are_refused_and_nothing_is_forwarded(embedded, fake_rasa, origin):
     preflight = await embedded.options("/api/chat", headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
     assert preflight.status == 403
@@ -139,6 +144,14 @@ async def test_the_gateways_own_pages_need_no_cors(client, fake_rasa):
     assert "Access-Control-Allow-Origin" not in answer.headers
     plain = await client.post("/api/chat", json={"sender": "abc", "message": "hi"})  # curl: no Origin
     assert plain.status == 200
+
+
+async def test_behind_a_proxy_the_public_address_is_the_gateways_own(aiohttp_client, test_settings, fake_rasa):
+    client = await aiohttp_client(create_app(replace(test_settings, public_url="https://chat.hue.gov.vn")))
+    answer = await client.post(
+        "/api/chat", json={"sender": "abc", "message": "hi"}, headers={"Origin": "https://chat.hue.gov.vn"}
+    )
+    assert answer.status == 200
 
 
 async def test_pages_and_scripts_are_not_under_cors(embedded):

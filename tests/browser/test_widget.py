@@ -349,8 +349,10 @@ def _no_markup_ran(page) -> None:
         f"""() => {{ const root = {ROOT};
                      const log = root.querySelector('.log');
                      return {{ elements: log.querySelectorAll('script, img, svg, iframe, details, style').length,
-                               scripted: [...root.querySelectorAll('a')].filter(a => !/^(https?|tel):/.test(a.href)).length,
-                               handlers: [...root.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length }}; }}"""
+                               scripted: [...root.querySelectorAll('a')]
+                                 .filter(a => !/^(https?|tel):/.test(a.href)).length,
+                               handlers: [...root.querySelectorAll('*')]
+                                 .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length }}; }}"""
     )
     assert found == {"elements": 0, "scripted": 0, "handlers": 0}
 
