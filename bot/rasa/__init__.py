@@ -1,0 +1,1 @@
+"""What runs inside the Rasa process: custom NLU components, the tracker store and the Rasa launcher."""
