@@ -13,7 +13,9 @@ Per writing style it prints: first answer right; right among the first answer an
 procedure; "I don't know" although the catalogue has the answer; invented facts (an amount in the answer that
 the named procedure's record does not carry); and turn p95. Conversations score every turn. Labels are the
 usage list's codes; codes the 2026 records replaced are mapped (knowledge/seed/curation/replaced_codes.yml).
-Questions labelled with no procedure are scored apart: right when no procedure is answered.
+Questions labelled with no procedure are scored apart: right when no procedure is answered. A conversation turn
+whose answer names no procedure and offers none (a coach step, "ok") is right when the procedure in focus after
+it (the tracker's `procedure_code` or `guide_procedure` slot) is the turn's.
 The test set is evaluation only: never train on it, never write rules for its sentences.
 """
 from __future__ import annotations
@@ -73,10 +75,12 @@ class StackSystem:
     def __init__(self, name: str, root: Path, work: Path, port_base: int, catalogue: str):
         self.name, self.root, self.work, self.port, self.catalogue = name, root, work, port_base, catalogue
         self.process: subprocess.Popen | None = None
+        self.token = uuid.uuid4().hex  # the stack uses it for Rasa's API; this benchmark reads trackers with it
 
     def env(self) -> dict:
         env = dict(os.environ)
         env.update(
+            RASA_TOKEN=self.token, ACTION_SERVER_TOKEN=self.token,
             PYTHONPATH=str(self.root), RASA_TELEMETRY_ENABLED="false",
             DATABASE_URL=f"sqlite:///{self.work / 'knowledge.db'}",
             TRACKER_STORE_URL=f"sqlite:///{self.work / 'tracker.db'}",
@@ -145,6 +149,18 @@ class StackSystem:
         return {"first": named[0] if named else None, "offered": list(dict.fromkeys(named[:1] + offered)),
                 "text": "\n".join(texts)}, elapsed
 
+    def focus(self, sender: str) -> set[str]:
+        """The procedures the conversation is about after the turn: the `procedure_code` slot and the coach's
+        `guide_procedure` (read from Rasa's tracker; the gateway prefixes sender ids with "web-")."""
+        url = (f"http://127.0.0.1:{self.port + 5}/conversations/web-{sender}/tracker"
+               f"?token={self.token}&include_events=NONE")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                slots = json.loads(response.read()).get("slots") or {}
+        except (urllib.error.URLError, OSError, ValueError):
+            return set()
+        return {str(slots[name]) for name in ("procedure_code", "guide_procedure") if slots.get(name)}
+
     def amounts(self, code: str) -> set[int]:
         """Every amount the record's fee cells carry (figures or notes)."""
         with sqlite3.connect(self.work / "knowledge.db") as db:
@@ -183,6 +199,9 @@ class TfidfSystem:
         return {"first": top[0], "offered": top, "text": ""}, (time.perf_counter() - started) * 1000
 
     def amounts(self, code: str) -> set[int]:
+        return set()
+
+    def focus(self, sender: str) -> set[str]:
         return set()
 
 
@@ -231,6 +250,8 @@ def evaluate(system, questions: list[dict], conversations: list[dict], replaced:
             latencies.append(elapsed)
             outcome = score_answer(answer, wanted, labelled, system)
             ok = outcome in ("first_right", "no_procedure_right")
+            if not ok and labelled and answer["first"] is None and not answer["offered"]:
+                ok = bool(wanted & system.focus(sender))  # a follow-up or coach step: the procedure in focus
             right_all &= ok
             for style in (f"turns_{conversation['style']}", "turns_all"):
                 counts[style]["n"] += 1
