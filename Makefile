@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	&& { command -v $$p; break; }; done)
 # The model depends on the data, the custom NLU components and the text tables they read.
 TRAINING_INPUTS := config.yml domain.yml knowledge/text.py knowledge/data/abbreviations.yml \
-	$(shell find data bot/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+	$(shell find data bot/rasa/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -74,7 +74,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	@touch $@
 
 $(SPACY_VI): $(VENV)/.installed
-	$(PY) -m bot.nlu.spacy_model var/spacy_vi
+	$(PY) -m bot.rasa.nlu.spacy_model var/spacy_vi
 
 db: setup $(SEEDED) ## Create or upgrade the knowledge base and load the seed catalogue and wards
 

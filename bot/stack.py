@@ -4,7 +4,7 @@
 
 - Rasa and the action server listen on 127.0.0.1 only; the gateway is the one public entry. Both require a token
   generated here at every start (`secrets.token_urlsafe`) and handed to the processes in their environment:
-  RASA_TOKEN (the gateway and the benchmarks send it, `bot.rasa_server` checks it) and ACTION_SERVER_TOKEN
+  RASA_TOKEN (the gateway and the benchmarks send it, `bot.rasa.rasa_server` checks it) and ACTION_SERVER_TOKEN
   (Rasa sends it, endpoints.yml; `actions.serve` checks it).
 - Once the stack is ready, a process that stops is restarted after 1, 2, 4 … seconds; after
   `stack_max_restarts` restarts of one process within `stack_restart_window_seconds` the supervisor gives up,
@@ -146,10 +146,10 @@ def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "actions": [python, "-m", "actions.serve"],
-        # The token is not on the command line (any local user can read that): bot.rasa_server adds
+        # The token is not on the command line (any local user can read that): bot.rasa.rasa_server adds
         # --auth-token from RASA_TOKEN, and opens only the API routes the gateway and the benchmarks use.
         "rasa": [
-            python, "-m", "bot.rasa_server", "run",
+            python, "-m", "bot.rasa.rasa_server", "run",
             "--model", str(model),
             "--interface", "127.0.0.1",
             "--port", str(_port(settings.rasa_url)),
@@ -157,7 +157,7 @@ def commands(settings: Settings, model: Path) -> dict[str, list[str]]:
             "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         ],
-        "gateway": [python, "-m", "bot.serve"],
+        "gateway": [python, "-m", "bot.gateway.serve"],
     }  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Classical baseline on the same folds: TF-IDF (word 1–2 + char_wb 2–5) and logistic regression.
 
 Two variants: on the raw lowercased text (what a team would otherwise use), and on the accent-folded,
-abbreviation-expanded text. The folded variant is exactly `bot.nlu.folded_intents.FoldedIntentClassifier`
+abbreviation-expanded text. The folded variant is exactly `bot.rasa.nlu.folded_intents.FoldedIntentClassifier`
 outside Rasa, the same model construction and text preparation. Intent only, no entities.
 """
 
@@ -11,7 +11,7 @@ import time
 
 from bench.nlu.data import Example
 from bench.nlu.metrics import Prediction
-from bot.nlu.folded_intents import folded_text, tfidf_logistic_regression
+from bot.rasa.nlu.folded_intents import folded_text, tfidf_logistic_regression
 
 
 def _prepare(text: str, folded: bool) -> str:

@@ -1,4 +1,4 @@
-"""The gateway application: `create_app(settings)` builds it, `bot.serve` runs it."""
+"""The gateway application: `create_app(settings)` builds it, `bot.gateway.serve` runs it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,12 +9,12 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.dedup import ReplyCache
-from bot.errors import api_errors
-from bot.keys import DB_SESSIONS, MESSAGES, RASA_HTTP, REPLIES, SECURITY_HEADERS, SETTINGS, STARTERS
-from bot.messages import load_messages
-from bot.routes import setup_routes
-from bot.security import add_security_headers, cors, security_headers
+from bot.gateway.dedup import ReplyCache
+from bot.gateway.errors import api_errors
+from bot.gateway.keys import DB_SESSIONS, MESSAGES, RASA_HTTP, REPLIES, SECURITY_HEADERS, SETTINGS, STARTERS
+from bot.gateway.messages import load_messages
+from bot.gateway.routes import setup_routes
+from bot.gateway.security import add_security_headers, cors, security_headers
 from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import Settings
 

@@ -8,7 +8,7 @@ import logging
 
 from aiohttp import web
 
-from bot.keys import MESSAGES
+from bot.gateway.keys import MESSAGES
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The gateway's own texts (page title, API error messages, page texts), read from bot/messages.yml.
+"""The gateway's own texts (page title, API error messages, page texts), read from bot/gateway/messages.yml.
 
 Loaded once by `create_app`, never at import time.
 """

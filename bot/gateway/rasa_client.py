@@ -34,7 +34,7 @@ async def send_message(
     token: str = "",
     metadata: dict | None = None,
 ) -> list[dict]:
-    """Forward one user message with Rasa's token (`bot.rasa_server` requires it on the REST channel too);
+    """Forward one user message with Rasa's token (`bot.rasa.rasa_server` requires it on the REST channel too);
     Rasa's replies in the gateway's format. `metadata` (the widget's language) reaches the message's event."""
     url = rasa_url.rstrip("/") + WEBHOOK_PATH
     params = {"token": token} if token else None
@@ -71,7 +71,7 @@ def to_chat_message(reply: Any) -> dict | None:
 
 async def fetch_conversation(http: aiohttp.ClientSession, rasa_url: str, sender: str, token: str = "") -> list[dict]:
     """The conversation of `sender` so far, from Rasa's tracker (`GET /conversations/{sender}/tracker`, a read
-    `bot.rasa_server` lets through with the token): see `conversation`."""
+    `bot.rasa.rasa_server` lets through with the token): see `conversation`."""
     url = rasa_url.rstrip("/") + TRACKER_PATH.format(sender=quote(sender, safe=""))
     params = {"token": token} if token else None
     try:

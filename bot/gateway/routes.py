@@ -1,17 +1,17 @@
-"""Every URL of the gateway, by name. Views stay in bot/views/."""
+"""Every URL of the gateway, by name. Views stay in bot/gateway/views/."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.views.chat import chat
-from bot.views.checklist import checklist_page
-from bot.views.feedback import feedback, feedback_comment
-from bot.views.health import healthz
-from bot.views.history import history
-from bot.views.pages import chat_page, index
-from bot.views.widget import widget_config, widget_script
+from bot.gateway.views.chat import chat
+from bot.gateway.views.checklist import checklist_page
+from bot.gateway.views.feedback import feedback, feedback_comment
+from bot.gateway.views.health import healthz
+from bot.gateway.views.history import history
+from bot.gateway.views.pages import chat_page, index
+from bot.gateway.views.widget import widget_config, widget_script
 from knowledge.settings import Settings
 
 STATIC_DIR = Path(__file__).with_name("static")

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.errors import API_PREFIX, error_response
-from bot.keys import SECURITY_HEADERS, SETTINGS
+from bot.gateway.errors import API_PREFIX, error_response
+from bot.gateway.keys import SECURITY_HEADERS, SETTINGS
 from knowledge.settings import Settings
 
 # How long a browser may keep a CORS preflight answer, in seconds.

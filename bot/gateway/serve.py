@@ -1,12 +1,12 @@
-"""`python -m bot.serve`: run the gateway with the settings from the environment."""
+"""`python -m bot.gateway.serve`: run the gateway with the settings from the environment."""
 from __future__ import annotations
 
 import logging
 
 from aiohttp import web
 
-from bot.app import create_app
-from bot.keys import MESSAGES
+from bot.gateway.app import create_app
+from bot.gateway.keys import MESSAGES
 from knowledge.redact import install_log_redaction
 from knowledge.settings import Settings
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.errors import ApiError, BadInput
+from bot.gateway.errors import ApiError, BadInput
 
 JSON_CONTENT_TYPE = "application/json"
 # The gateway owns Rasa's sender ids: whatever the browser sends gets this prefix.

@@ -1,4 +1,4 @@
-"""`python -m bot.rasa_server run …`: Rasa's own command line, with measured fixes applied first.
+"""`python -m bot.rasa.rasa_server run …`: Rasa's own command line, with measured fixes applied first.
 
 Each fix comes from profiling the Rasa process under load (bench/README.md "Speed"):
 

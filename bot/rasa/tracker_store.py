@@ -1,6 +1,6 @@
 """Rasa's SQL tracker store, with each conversation's current session kept in memory between turns.
 
-Loaded by the Rasa process (endpoints.yml `type: bot.tracker_store.CachedSQLTrackerStore`), never by the
+Loaded by the Rasa process (endpoints.yml `type: bot.rasa.tracker_store.CachedSQLTrackerStore`), never by the
 gateway. Profiling Rasa under 20 concurrent conversations (bench/README.md "Speed") put about 40 % of its CPU
 in `SQLTrackerStore`: every turn re-reads and re-builds the whole session as ORM objects, and every save
 counts the stored events again. Here:

@@ -134,7 +134,7 @@ def test_the_page_buttons_pass_the_gateway_unchanged_and_name_an_entity_of_the_d
     import yaml
     from pathlib import Path
 
-    from bot.payloads import to_rasa_message
+    from bot.gateway.payloads import to_rasa_message
 
     domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
     assert "document_case" in domain["entities"]

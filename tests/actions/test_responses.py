@@ -61,10 +61,10 @@ def test_responses_uttered_by_rules_and_stories_need_no_action_variables(rasa_do
 
 
 def test_every_button_in_the_domain_sends_an_intent_the_gateway_lets_through(rasa_domain):
-    """A button whose intent is not in bot.payloads.ALLOWED_INTENTS would reach Rasa as plain words."""
+    """A button whose intent is not in bot.gateway.payloads.ALLOWED_INTENTS would reach Rasa as plain words."""
     import json
 
-    from bot.payloads import ALLOWED_INTENTS, to_rasa_message
+    from bot.gateway.payloads import ALLOWED_INTENTS, to_rasa_message
 
     for name, variations in rasa_domain.responses.items():
         for variation in variations:

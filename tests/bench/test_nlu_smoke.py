@@ -32,7 +32,7 @@ def test_every_nlu_file_declares_a_style_and_folds_cover_each_example_once():
 def test_smoke_run_reports_scores_per_style(tmp_path, monkeypatch, capsys):
     from bench.nlu.compare import main
 
-    from bot.nlu.spacy_model import DEFAULT_DIRECTORY, save_blank_vietnamese
+    from bot.rasa.nlu.spacy_model import DEFAULT_DIRECTORY, save_blank_vietnamese
 
     monkeypatch.chdir(PROJECT)  # SpacyNLP loads var/spacy_vi relative to the project
     if not DEFAULT_DIRECTORY.is_dir():

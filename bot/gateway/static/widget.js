@@ -7,7 +7,7 @@
  *
  * Everything is drawn inside a shadow root, so the host page's styles and ours do not mix. All text from the
  * server or the citizen is put in the page as text nodes (textContent / createTextNode), never parsed as HTML;
- * links are <a> elements for http(s) URLs only. Interface wording comes from GET /api/widget (bot/messages.yml).
+ * links are <a> elements for http(s) URLs only. Interface wording comes from GET /api/widget (bot/gateway/messages.yml).
  */
 (function () {
   "use strict";

@@ -1,7 +1,7 @@
 """POST /api/chat: one citizen message to Rasa and its replies back.
 
 Body: {"sender", "message", "client_id"?, "language"?}. A message sent again with the same `client_id` (the
-widget retrying after a network error) gets the same replies and reaches Rasa once (bot.dedup). `language` is
+widget retrying after a network error) gets the same replies and reaches Rasa once (bot.gateway.dedup). `language` is
 the one chosen in the widget; Rasa gets it as the message's metadata, and the `language` slot follows it when
 the message itself does not say (a button, "ok"): knowledge.text.language_change.
 """
@@ -11,11 +11,11 @@ import logging
 
 from aiohttp import web
 
-from bot import rasa_client
-from bot.errors import ApiError, BadInput
-from bot.keys import RASA_HTTP, REPLIES, SETTINGS
-from bot.payloads import to_rasa_message
-from bot.validation import client_id_field, language_field, rasa_sender, read_json_object, text_field
+from bot.gateway import rasa_client
+from bot.gateway.errors import ApiError, BadInput
+from bot.gateway.keys import RASA_HTTP, REPLIES, SETTINGS
+from bot.gateway.payloads import to_rasa_message
+from bot.gateway.validation import client_id_field, language_field, rasa_sender, read_json_object, text_field
 from knowledge.redact import redact
 
 log = logging.getLogger(__name__)

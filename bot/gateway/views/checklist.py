@@ -13,7 +13,7 @@ import re
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.keys import DB_SESSIONS, MESSAGES, SETTINGS
+from bot.gateway.keys import DB_SESSIONS, MESSAGES, SETTINGS
 from knowledge import repository
 from knowledge.checklists import checklist_items, get_checklist, option_label, questions_of, valid_answers
 

@@ -11,9 +11,9 @@ import asyncio
 
 from aiohttp import web
 
-from bot.errors import ApiError
-from bot.keys import DB_SESSIONS, SETTINGS
-from bot.validation import boolean_field, positive_int_field, rasa_sender, read_json_object, text_field
+from bot.gateway.errors import ApiError
+from bot.gateway.keys import DB_SESSIONS, SETTINGS
+from bot.gateway.validation import boolean_field, positive_int_field, rasa_sender, read_json_object, text_field
 from knowledge.feedback import add_comment, add_feedback
 
 # How much of the rated answer is stored.

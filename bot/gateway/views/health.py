@@ -11,8 +11,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.keys import RASA_HTTP, SETTINGS
-from bot.rasa_client import answers
+from bot.gateway.keys import RASA_HTTP, SETTINGS
+from bot.gateway.rasa_client import answers
 
 
 def stack_report(state_file: str) -> dict | None:

@@ -2,7 +2,7 @@
 
 Body: {"sender"}. The gateway reads Rasa's tracker of that browser's own sender id (prefixed, like every id the
 gateway hands Rasa, so no other conversation can be named) and returns its messages in order (see
-bot.rasa_client.conversation). A POST, so that the sender id stays out of URLs and access logs.
+bot.gateway.rasa_client.conversation). A POST, so that the sender id stays out of URLs and access logs.
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import logging
 
 from aiohttp import web
 
-from bot import rasa_client
-from bot.errors import ApiError
-from bot.keys import RASA_HTTP, SETTINGS
-from bot.validation import rasa_sender, read_json_object
+from bot.gateway import rasa_client
+from bot.gateway.errors import ApiError
+from bot.gateway.keys import RASA_HTTP, SETTINGS
+from bot.gateway.validation import rasa_sender, read_json_object
 
 log = logging.getLogger(__name__)
 

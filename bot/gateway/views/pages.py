@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.keys import MESSAGES, SETTINGS
+from bot.gateway.keys import MESSAGES, SETTINGS
 
 
 def _context(request: web.Request, page: str) -> dict:

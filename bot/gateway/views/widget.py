@@ -2,8 +2,8 @@
 
 A city site embeds the chat with one tag, `<script src="https://<gateway>/widget.js" defer></script>`. The script
 asks /api/widget for its texts in both languages, its starter buttons, the hotlines and their hours, its limits
-and its stylesheet, then draws a launcher button and the chat panel (bot/static/widget.js). Calls from the
-city's other sites are allowed by WIDGET_ALLOWED_ORIGINS (bot.security.cors).
+and its stylesheet, then draws a launcher button and the chat panel (bot/gateway/static/widget.js). Calls from the
+city's other sites are allowed by WIDGET_ALLOWED_ORIGINS (bot.gateway.security.cors).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.keys import DB_SESSIONS, MESSAGES, SETTINGS, STARTERS
-from bot.validation import LANGUAGES
+from bot.gateway.keys import DB_SESSIONS, MESSAGES, SETTINGS, STARTERS
+from bot.gateway.validation import LANGUAGES
 from knowledge import repository
 from knowledge.models import Procedure
 from knowledge.text import fold

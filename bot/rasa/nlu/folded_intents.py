@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from bot.nlu.stored import StoredIntentClassifier
+from bot.rasa.nlu.stored import StoredIntentClassifier
 from knowledge.text import expand_abbreviations, fold
 
 

@@ -2,7 +2,7 @@
 
 `spacy.blank("vi")` has no package path, so it is written to a directory once at set-up:
 
-    python -m bot.nlu.spacy_model var/spacy_vi
+    python -m bot.rasa.nlu.spacy_model var/spacy_vi
 
 config.yml points `SpacyNLP` at that directory (`model: var/spacy_vi`). The trained Rasa model keeps only
 the path, so the directory must exist wherever the model runs.

@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.stored import StoredIntentClassifier
+from bot.rasa.nlu.stored import StoredIntentClassifier
 from knowledge.text import expand_abbreviations, fold, words
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 import pytest
 from aiohttp import web
 
-from bot.app import create_app
+from bot.gateway.app import create_app
 from knowledge.db import make_engine
 from knowledge.models import Base
 from knowledge.settings import Settings

@@ -6,9 +6,9 @@ from dataclasses import replace
 import aiohttp
 import aiohttp_jinja2
 
-from bot.app import create_app
-from bot.keys import DB_SESSIONS, RASA_HTTP, SETTINGS
-from bot.security import security_headers
+from bot.gateway.app import create_app
+from bot.gateway.keys import DB_SESSIONS, RASA_HTTP, SETTINGS
+from bot.gateway.security import security_headers
 
 
 def test_factory_does_not_open_anything_before_startup(test_settings):

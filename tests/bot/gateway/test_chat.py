@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import unused_port
 
-from bot.app import create_app
+from bot.gateway.app import create_app
 
 
 async def chat(client, payload, **kwargs):

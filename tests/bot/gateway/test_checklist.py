@@ -10,13 +10,13 @@ from knowledge.checklists import seed_checklists
 from knowledge.db import make_engine, make_session_factory
 from knowledge.seed import SEED_DIR
 
-RECORDS = Path(__file__).resolve().parents[1] / "data" / "procedures.yml"
+RECORDS = Path(__file__).resolve().parents[2] / "data" / "procedures.yml"
 QUERY = "birth_certificate=no&applicant=parent&channel=online&special=none"
 
 
 @pytest.fixture
 async def client(aiohttp_client, test_settings):
-    from bot.app import create_app
+    from bot.gateway.app import create_app
 
     engine = make_engine(test_settings.database_url)
     with make_session_factory(engine)() as session, session.begin():

@@ -1,11 +1,11 @@
-"""bot.dedup.ReplyCache: one reply per key, shared by repeats, forgotten on failure and after its time."""
+"""bot.gateway.dedup.ReplyCache: one reply per key, shared by repeats, forgotten on failure and after its time."""
 from __future__ import annotations
 
 import asyncio
 
 import pytest
 
-from bot.dedup import ReplyCache
+from bot.gateway.dedup import ReplyCache
 
 
 class Clock:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from aiohttp.test_utils import unused_port
 
-from bot.app import create_app
+from bot.gateway.app import create_app
 
 
 async def test_all_up(client):

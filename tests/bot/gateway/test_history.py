@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.app import create_app
-from bot.rasa_client import MAX_HISTORY_MESSAGES, conversation
+from bot.gateway.app import create_app
+from bot.gateway.rasa_client import MAX_HISTORY_MESSAGES, conversation
 
 FEE_BUTTON = {"title": "Lệ phí", "payload": "/ask_fee"}
 CHOICE = '/choose_procedure{"procedure_code":"1.001193"}'

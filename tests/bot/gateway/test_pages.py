@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.app import create_app
+from bot.gateway.app import create_app
 
 
 async def page(client, path: str = "/") -> str:

@@ -1,4 +1,4 @@
-"""`python -m bot.serve` starts the gateway from the environment and says where it listens."""
+"""`python -m bot.gateway.serve` starts the gateway from the environment and says where it listens."""
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +23,7 @@ async def test_serve_starts_and_prints_the_url(tmp_path, fake_rasa):
         ACTION_SERVER_URL=fake_rasa.url,
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.serve", cwd=PROJECT_ROOT, env=env,
+        sys.executable, "-m", "bot.gateway.serve", cwd=PROJECT_ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     try:

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.app import create_app
-from bot.views.widget import starter_buttons, starter_title
+from bot.gateway.app import create_app
+from bot.gateway.views.widget import starter_buttons, starter_title
 from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Procedure
 from knowledge.settings import origins

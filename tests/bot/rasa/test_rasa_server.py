@@ -1,4 +1,4 @@
-"""The fixes `bot.rasa_server` applies to Rasa behave exactly as the code they replace."""
+"""The fixes `bot.rasa.rasa_server` applies to Rasa behave exactly as the code they replace."""
 import gc
 
 import pytest
@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_server import (
+from bot.rasa.rasa_server import (
     api_guard,
     apply,
     cached_validation,

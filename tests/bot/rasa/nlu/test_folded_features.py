@@ -5,7 +5,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.folded_features import FoldedCountVectorsFeaturizer, folded_token
+from bot.rasa.nlu.folded_features import FoldedCountVectorsFeaturizer, folded_token
 
 TRAINING = [
     ("làm giấy khai sinh cần giấy tờ gì", "ask_documents"),

@@ -5,7 +5,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.folded_intents import FoldedIntentClassifier, folded_text
+from bot.rasa.nlu.folded_intents import FoldedIntentClassifier, folded_text
 
 TRAINING = {
     "ask_documents": ["làm giấy khai sinh cần giấy tờ gì", "cần mang những giấy tờ nào", "hồ sơ gồm những gì",
@@ -69,9 +69,9 @@ def test_fast_scorer_gives_scikit_learns_probabilities():
     from pathlib import Path
 
     from bench.nlu.data import load_corpus
-    from bot.nlu.folded_intents import LinearScorer, tfidf_logistic_regression
+    from bot.rasa.nlu.folded_intents import LinearScorer, tfidf_logistic_regression
 
-    examples = load_corpus(Path(__file__).resolve().parents[3] / "data" / "nlu").examples
+    examples = load_corpus(Path(__file__).resolve().parents[4] / "data" / "nlu").examples
     texts = [folded_text(e.text) for e in examples]
     model = tfidf_logistic_regression().fit(texts[::2], [e.intent for e in examples[::2]])
     unseen = texts[1::2] + ["", "zzzz qqqq", "le phi le phi le phi"]  # held out, nothing known, repeated words

@@ -3,7 +3,7 @@ import unicodedata
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.normalise import TextNormaliser
+from bot.rasa.nlu.normalise import TextNormaliser
 
 
 def nfd(text: str) -> str:

@@ -1,6 +1,6 @@
 import spacy
 
-from bot.nlu.spacy_model import main, save_blank_vietnamese
+from bot.rasa.nlu.spacy_model import main, save_blank_vietnamese
 
 
 def test_saved_pipeline_loads_and_joins_vietnamese_words(tmp_path):

@@ -4,7 +4,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.unknown_words import UnknownWordsClassifier
+from bot.rasa.nlu.unknown_words import UnknownWordsClassifier
 
 TRAINING = [
     ("làm giấy khai sinh cần giấy tờ gì", "ask_documents"),
