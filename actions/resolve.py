@@ -29,8 +29,10 @@ TIE_MARGIN = 1.0
 FOCUS_SWITCH_SCORE = 90.0
 # A candidate the `procedure` entity also finds gains this much: the entity is a hint, not the question.
 ENTITY_HINT = 3.0
-# A plausible candidate this far ahead of the next one is answered (saying which procedure was assumed).
-ASSUME_MARGIN = 3.0
+# The search's best candidate, at least this good, is answered when the second opinion (BM25) ranks it first too.
+AGREED_SCORE = 45.0
+# The search's best candidate is worth offering beside the second opinion's from this score up.
+WEAK_CHOICE = 45.0
 # When nothing is plausible, a candidate at least this good still tells which department to point to.
 WEAK_HINT = 45.0
 
@@ -68,16 +70,15 @@ def is_confident(candidates: List[Candidate]) -> bool:
     return len(candidates) < 2 or candidates[1].score < candidates[0].score - TIE_MARGIN
 
 
-def possible(candidates: Iterable[Candidate], limit: int = MAX_CHOICES) -> Tuple[Candidate, ...]:
-    """Candidates good enough to offer, best first, one per code."""
-    best: dict[str, Candidate] = {}
-    for candidate in candidates:
-        if candidate.score >= POSSIBLE and (
-            candidate.code not in best or candidate.score > best[candidate.code].score
-        ):
-            best[candidate.code] = candidate
-    ranked = sorted(best.values(), key=lambda c: c.score, reverse=True)
-    return tuple(ranked[:limit])
+def two_opinions(candidates: List[Candidate], second: List[Candidate]) -> Tuple[Candidate, ...]:
+    """What to offer when the rankers disagree: the search's best (if at least WEAK_CHOICE), the second
+    opinion's best, then the search's next if plausible; once each, at most MAX_CHOICES."""
+    picks = [c for c in candidates[:1] if c.score >= WEAK_CHOICE] + second[:1]
+    picks += [c for c in candidates[1:2] if c.score >= POSSIBLE]
+    unique = {}
+    for pick in picks:
+        unique.setdefault(pick.code, pick)
+    return tuple(list(unique.values())[:MAX_CHOICES])
 
 
 def button_code(tracker: Tracker) -> Optional[str]:
@@ -111,16 +112,19 @@ def resolve(tracker: Tracker, index: ProcedureIndex, use_focus: bool = True) -> 
         extra = [c for value in entities for c in index.search(value, limit=MAX_CHOICES)
                  if c.code in hinted and c.code not in known]
         candidates = sorted(raised + extra, key=lambda c: -c.score)
+    second = index.second_opinion(text) if named_by == "message" or (text and candidates) else []
+    agreed = bool(candidates and second and second[0].code == candidates[0].code
+                  and candidates[0].score >= AGREED_SCORE)
     clear = (not focus or named_by == "entity" or switches(text)
              or (candidates and candidates[0].score >= FOCUS_SWITCH_SCORE))
-    if is_confident(candidates) and clear:
+    if (is_confident(candidates) or agreed) and clear:
         return Resolution(candidates[0].code, "message" if named_by == "message" else "entity", named_by=named_by)
-    choices = possible(candidates)
+    choices = two_opinions(candidates, second)
     offered = {c.code for c in choices}
     moving = (named_by == "entity" and focus not in offered) or (switches(text) and choices and focus not in offered)
     if focus and not moving:
         return Resolution(focus, "slot", named_by=named_by)  # a follow-up ("lệ phí bao nhiêu?")
-    if len(choices) == 1 or (len(choices) > 1 and choices[0].score - choices[1].score >= ASSUME_MARGIN):
+    if len(choices) == 1:
         return Resolution(choices[0].code, "message", named_by=named_by or "message", assumed=True)
     weak = candidates[0].code if candidates and candidates[0].score >= WEAK_HINT else None
     return Resolution(None, "", choices, named_by=named_by, weak=weak)

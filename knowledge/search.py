@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -34,6 +35,8 @@ from knowledge.text import (
 CONFIDENT = 85.0
 # Score at or above which a candidate is worth offering as a choice.
 POSSIBLE = 60.0
+# The second opinion (BM25 over names and aliases) counts from this score up (tuned on the development set).
+BM25_FLOOR = 5.0
 
 # Candidate words the query does not mention cost up to this much, the first ones most.
 _EXTRA_WORDS_PENALTY = 12.0
@@ -167,6 +170,10 @@ class ProcedureIndex:
                 choice_keys.append(keys | name_keys)
                 self._choice_pairs.append(pairs | name_pairs)
         self._by_code = {code: i for i, code in enumerate(self.codes)}
+        self._bm25 = _bm25_index([
+            [t for text in texts for t in (_term(w) for w in _content_words(text, query=False)) if t]
+            for texts in phrases
+        ])
         self._phrase_entries: dict[str, list[int]] = {}
         for entry, texts in enumerate(phrases):
             for text in texts:
@@ -239,6 +246,24 @@ class ProcedureIndex:
                     best[candidate.code] = candidate
             found = sorted(best.values(), key=lambda c: -c.score)[:limit]
         return found
+
+    def second_opinion(self, query: str, limit: int = 3) -> list[Candidate]:
+        """BM25 (bm25s) over each procedure's name and aliases, for the question with its official terms: a
+        second ranker, different from `search`; where the two agree the answer is much more often right
+        (bench/README.md "Understanding"). Scores are BM25's, not 0..100; below BM25_FLOOR nothing is returned."""
+        if self._bm25 is None:
+            return []
+        tokens = [t for t in (_term(w) for w in _content_words(self.in_official_terms(query), query=True))
+                  if t in self._bm25.vocab_dict]
+        if not tokens:
+            return []
+        found, scores = self._bm25.retrieve([tokens], k=min(limit, len(self.codes)), show_progress=False)
+        return [Candidate(self.codes[e], self.names[e], round(float(score), 2))
+                for e, score in zip(found[0].tolist(), scores[0].tolist()) if score >= BM25_FLOOR]
+
+    def candidate(self, code: str, score: float) -> Candidate | None:
+        entry = self._by_code.get(code)
+        return Candidate(code, self.names[entry], score) if entry is not None else None
 
     def official_terms(self, query: str) -> list[str]:
         """The official terms the citizens' words of `query` mean, in order, once each."""
@@ -370,6 +395,15 @@ class ProcedureIndex:
             if score > best.get(entry, -math.inf):
                 best[entry] = score
         return best
+
+
+def _bm25_index(documents: list[list[str]]):
+    """A bm25s index over tokenised documents (one per procedure), or None for an empty catalogue."""
+    if not any(documents):
+        return None
+    index = bm25s.BM25()
+    index.index([d or ["_"] for d in documents], show_progress=False)
+    return index
 
 
 def _inverted(documents: Sequence[Iterable[str]], terms: list[str] | None = None):

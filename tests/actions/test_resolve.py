@@ -81,7 +81,8 @@ async def test_eligibility_comes_from_the_record_conditions_with_the_legal_basis
 
 
 async def test_a_legal_question_names_who_answers_legal_questions(act, scenario_state):
-    _, messages = await act(ActionAnswerDocuments(), asking(scenario_state, "kết hôn không đăng ký có bị phạt không"))
+    state = asking(scenario_state, "không đăng ký thì có bị phạt không", procedure_code="1.000894")
+    _, messages = await act(ActionAnswerDocuments(), state)  # a follow-up about the marriage in focus
     assert responses(messages)[-1] == "utter_legal_question"
     assert "Trợ giúp pháp lý" in messages[-1]["department"]
     _, unknown = await act(ActionFallback(), asking(scenario_state, "xây lấn vỉa hè bị xử phạt thế nào",

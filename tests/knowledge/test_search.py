@@ -195,3 +195,17 @@ def test_labelled_citizen_queries_find_their_procedure_in_the_national_catalogue
     # words; this guards against falling further.
     assert accuracy["all"]["top3"] >= 0.92, wrong
     assert accuracy["all"]["top1"] >= 0.82, misses
+
+
+def test_the_second_opinion_ranks_by_bm25_over_names_and_aliases_of_the_seed():
+    import yaml
+
+    from knowledge.seed import SEED_DIR
+
+    records = yaml.safe_load((SEED_DIR / "procedures.yml").read_text(encoding="utf-8"))
+    words = yaml.safe_load((SEED_DIR / "vocabulary" / "words.yml").read_text(encoding="utf-8"))
+    index = ProcedureIndex.build([(r["code"], r["name"], r["aliases"], r["level"]) for r in records],
+                                 {w["phrase"]: w["term"] for w in words})
+    assert index.second_opinion("cưới vợ cần gì")[0].code == "1.000894"
+    assert index.second_opinion("mất giấy khai sinh làm lại")[0].code == "1.004884"
+    assert index.second_opinion("abc xyz") == []
