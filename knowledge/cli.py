@@ -168,6 +168,27 @@ def _summary(counts: Counter, keys) -> str:
     return ", ".join(f"{counts.get(k, 0)} {k}" for k in keys)
 
 
+def cmd_create_user(args, settings: Settings) -> None:
+    """A staff account. The password is asked twice on a terminal, or read from the first line of stdin."""
+    import getpass
+
+    from knowledge import users
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            raise CommandError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _sessions(settings) as sessions, sessions() as session:
+        try:
+            with session.begin():
+                user = users.create_user(session, args.username, password, args.role, actor=ACTOR)
+        except users.InvalidUser as error:
+            raise CommandError(str(error)) from None
+        print(f"created {user.role} {user.username}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
@@ -206,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         add(name, handler, help_text).add_argument("--root", default=str(PROJECT_ROOT), help=argparse.SUPPRESS)
     add("wards", cmd_wards, "list Huế's wards/communes, their old names and service points")
+    create_user = add("create-user", cmd_create_user,
+                      "create a staff account (password from the terminal, or the first line of stdin)")
+    create_user.add_argument("--role", required=True, choices=("admin", "editor", "trainer"))
+    create_user.add_argument("username")
     return parser
 
 

@@ -139,6 +139,104 @@ def upsert_procedure(
     return UpsertResult("updated", kept)
 
 
+
+# --- staff edits (the admin) --------------------------------------------------------------------------------
+
+class StaleEdit(Exception):
+    """The record changed since the editor opened it (optimistic locking): the save is refused."""
+
+
+def procedure_version(procedure: Procedure) -> str:
+    """What an edit form carries back to prove it was made on the current state: the last change's time."""
+    return procedure.updated_at.isoformat(timespec="microseconds") if procedure.updated_at else ""
+
+
+def edit_procedure(session: Session, code: str, changes: dict, actor: str, version: str) -> UpsertResult:
+    """Staff change `changes` (record fields) of procedure `code`, opened at `version`; audited, marked edited.
+
+    Raises LookupError for an unknown code, StaleEdit when someone saved it after `version` (the check and the
+    new version are one conditional UPDATE, so of two saves of the same version exactly one wins), and
+    InvalidRecord when the merged record is not valid.
+    """
+    procedure = get_procedure(session, code)
+    if procedure is None:
+        raise LookupError(code)
+    record = procedure_to_record(procedure)
+    record.update(changes)
+    errors = validate_record(record)
+    if errors:
+        raise InvalidRecord(code, errors)
+    if version != procedure_version(procedure):
+        raise StaleEdit(code)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    claimed = session.execute(
+        sa.update(Procedure)
+        .where(Procedure.id == procedure.id, Procedure.updated_at == procedure.updated_at)
+        .values(updated_at=now, updated_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StaleEdit(code)
+    session.expire(procedure, ["updated_at", "updated_by"])
+    return upsert_procedure(session, record, actor=actor, mark_edited=True)
+
+
+def find_procedures(
+    session: Session,
+    text: str = "",
+    *,
+    field: str = "",
+    level: str = "",
+    flagged: bool | None = None,
+    verified: bool | None = None,
+    not_verified_days: int | None = None,
+    today: dt.date | None = None,
+) -> list[Procedure]:
+    """Procedures for the staff list, by code: `text` matches the code or, accents and case ignored, the name
+    or an alias; `flagged` (the import left flags), `verified` (has a check stamp), `not_verified_days` (no
+    stamp, or one older than that)."""
+    statement = sa.select(Procedure).order_by(Procedure.code)
+    if field:
+        statement = statement.where(Procedure.field == field)
+    if level:
+        statement = statement.where(Procedure.level == level)
+    if verified is not None:
+        statement = statement.where(Procedure.verified_on.is_not(None) if verified else Procedure.verified_on.is_(None))
+    if not_verified_days is not None:
+        since = (today or dt.date.today()) - dt.timedelta(days=not_verified_days)
+        statement = statement.where(sa.or_(Procedure.verified_on.is_(None), Procedure.verified_on < since))
+    found = list(session.execute(statement).scalars())
+    if flagged is not None:
+        found = [p for p in found if bool(p.flags) == flagged]
+    key = " ".join(words(fold(text or "")))
+    if key:
+        found = [
+            p for p in found
+            if p.code.startswith(text.strip()) or any(key in " ".join(words(fold(n))) for n in [p.name, *(p.aliases or [])])
+        ]
+    return found
+
+
+def procedure_fields(session: Session) -> list[str]:
+    """Every field (lĩnh vực) some procedure has, sorted."""
+    rows = session.execute(sa.select(Procedure.field).where(Procedure.field != "").distinct().order_by(Procedure.field))
+    return list(rows.scalars())
+
+
+def audit_entries(
+    session: Session, *, actor: str = "", action: str = "", target: str = "", limit: int = 100, offset: int = 0
+) -> list[AuditLog]:
+    """Audit entries, newest first: `actor` exactly, `action` by prefix ("procedure."), `target` containing."""
+    statement = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    if actor:
+        statement = statement.where(AuditLog.actor == actor)
+    if action:
+        statement = statement.where(AuditLog.action.startswith(action, autoescape=True))
+    if target:
+        statement = statement.where(AuditLog.target.contains(target, autoescape=True))
+    return list(session.execute(statement.limit(limit).offset(offset)).scalars())
+
+
 def _audit(session: Session, actor: str, action: str, code: str, before, after) -> None:
     session.add(AuditLog(actor=actor, action=action, target=f"procedure:{code}", before=before, after=after))
 

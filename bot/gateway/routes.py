@@ -5,6 +5,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.gateway.admin import admin_unavailable, create_admin_app
+from bot.gateway.subapps import add_subapp
 from bot.gateway.views.chat import chat
 from bot.gateway.views.checklist import checklist_page
 from bot.gateway.views.feedback import feedback, feedback_comment
@@ -30,9 +32,17 @@ def setup_routes(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/checklist/{code}", checklist_page, name="checklist")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=True)
 
-    # Staff sub-apps, each with its own middlewares (login, roles, CSRF) and templates.
-    # They arrive with their issues; mount them here:
-    #   app.add_subapp("/admin/", create_admin_app(settings))
-    #   app.add_subapp("/review/", create_review_app(settings))
-    # Note: the root app's client_max_size (settings.max_request_bytes) applies to sub-apps too;
-    # an upload view that needs more can read `request.clone(client_max_size=...)`.
+    # Staff sub-apps, each with its own middlewares (login, roles, CSRF) and templates. The admin needs
+    # SESSION_SECRET (no default): without it /admin says that it is off.
+    # Note: the root app's client_max_size (settings.max_request_bytes) applies to sub-apps too; the admin's
+    # forms read `request.clone(client_max_size=...)`.
+    app.router.add_get("/admin", admin_redirect, name="admin_root")
+    if settings.session_secret:
+        add_subapp(app, "/admin/", create_admin_app(settings))
+    else:
+        app.router.add_route("*", "/admin/{tail:.*}", admin_unavailable, name="admin_off")
+    # The trainers' review arrives with its issue: add_subapp(app, "/review/", create_review_app(settings))
+
+
+async def admin_redirect(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/admin/")

@@ -1,0 +1,19 @@
+"""Every URL of the admin (under /admin), by name. Views stay in bot/gateway/admin/views/."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.gateway.admin.views import audit, login, procedures, vocabulary
+
+
+def setup_admin_routes(app: web.Application) -> None:
+    app.router.add_get("/", procedures.home, name="admin_home")
+    app.router.add_get("/login", login.login_page, name="admin_login")
+    app.router.add_post("/login", login.login, name="admin_login_post")
+    app.router.add_post("/logout", login.logout, name="admin_logout")
+    app.router.add_get("/procedures", procedures.procedure_list, name="admin_procedures")
+    app.router.add_get("/procedures/{code}", procedures.procedure_form, name="admin_procedure")
+    app.router.add_post("/procedures/{code}", procedures.procedure_save, name="admin_procedure_save")
+    app.router.add_get("/vocabulary", vocabulary.vocabulary_list, name="admin_vocabulary")
+    app.router.add_post("/vocabulary", vocabulary.vocabulary_save, name="admin_vocabulary_save")
+    app.router.add_get("/audit", audit.audit_list, name="admin_audit")

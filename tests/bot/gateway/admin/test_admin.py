@@ -1,0 +1,292 @@
+"""/admin: sign-in, roles, CSRF, the procedure list and edit form, vocabulary, the audit log."""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+
+from bot.gateway.admin.app import create_admin_app
+from bot.gateway.app import create_app
+from knowledge import repository
+from knowledge.models import AuditLog, Vocabulary
+
+from .conftest import PASSWORD, sign_in, token_in, version_in
+
+PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit"]
+POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/logout"]
+CODE = "1.001193"
+
+
+def edit_form(html: str, **changes) -> dict:
+    """The edit form of the test procedure as the browser sends it (3 channels, all free), with `changes`."""
+    form = {"csrf_token": token_in(html), "version": version_in(html), "aliases": "làm giấy khai sinh\nkhai sinh"}
+    for i in range(3):
+        form.update({f"channel-{i}-time_value": "1", f"channel-{i}-time_unit": "Ngày làm việc",
+                     f"channel-{i}-fee_amount": "0", f"channel-{i}-fee_unit": "", f"channel-{i}-fees": "[]"})
+    form.update(changes)
+    return form
+
+
+async def open_form(client) -> str:
+    response = await client.get(f"/admin/procedures/{CODE}")
+    assert response.status == 200
+    return await response.text()
+
+
+# --- the admin is off without a secret ------------------------------------------------------------------
+
+async def test_without_session_secret_the_admin_is_off(client):
+    response = await client.get("/admin/login")
+    assert response.status == 503
+    assert "SESSION_SECRET" in await response.text()
+
+
+def test_a_short_secret_is_refused(admin_settings):
+    with pytest.raises(ValueError, match="SESSION_SECRET"):
+        create_admin_app(replace(admin_settings, session_secret="short"))
+
+
+async def test_admin_without_slash_goes_to_the_admin(admin_client):
+    response = await admin_client.get("/admin", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/admin/"
+
+
+# --- signing in ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_pages_without_login_go_to_the_login_page(admin_client, path):
+    response = await admin_client.get(path, allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"].startswith("/admin/login?next=")
+
+
+@pytest.mark.parametrize("path", POSTS)
+async def test_posts_without_login_get_401(admin_client, path):
+    response = await admin_client.post(path, data={"csrf_token": "x"}, allow_redirects=False)
+    assert response.status == 401
+
+
+async def test_sign_in_sets_a_strict_httponly_cookie_and_goes_where_asked(admin_client):
+    page = await admin_client.get("/admin/login?next=/admin/audit")
+    html = await page.text()
+    response = await admin_client.post("/admin/login", allow_redirects=False, data={
+        "username": "an.editor", "password": PASSWORD, "csrf_token": token_in(html), "next": "/admin/audit"})
+    assert response.status == 302 and response.headers["Location"] == "/admin/audit"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/admin" in cookie
+    assert "Secure" not in cookie  # PUBLIC_URL is http here
+    assert (await admin_client.get("/admin/audit")).status == 200
+
+
+async def test_the_cookie_is_secure_when_public_url_is_https(aiohttp_client, admin_settings):
+    client = await aiohttp_client(create_app(replace(admin_settings, public_url="https://chat.hue.gov.vn")))
+    response = await client.get("/admin/login")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_sign_in_never_goes_to_another_site(admin_client):
+    html = await (await admin_client.get("/admin/login")).text()
+    response = await admin_client.post("/admin/login", allow_redirects=False, data={
+        "username": "an.editor", "password": PASSWORD, "csrf_token": token_in(html), "next": "//evil.example/"})
+    assert response.headers["Location"] == "/admin/"
+
+
+async def test_sign_in_without_csrf_token_is_refused(admin_client):
+    response = await admin_client.post("/admin/login", data={"username": "an.admin", "password": PASSWORD})
+    assert response.status == 403
+
+
+async def test_a_wrong_password_is_refused_and_logged(admin_client, caplog):
+    with caplog.at_level(logging.WARNING):
+        response = await sign_in(admin_client, "an.admin", "wrong password!!", expect=401)
+    assert "không đúng" in await response.text()
+    assert "failed sign-in of 'an.admin'" in caplog.text
+    await sign_in(admin_client, "nobody", PASSWORD, expect=401)
+
+
+async def test_repeated_failures_lock_the_username_even_with_the_right_password(admin_client, caplog):
+    for _ in range(5):
+        await sign_in(admin_client, "an.admin", "wrong password!!", expect=401)
+    with caplog.at_level(logging.WARNING):
+        response = await sign_in(admin_client, "an.admin", PASSWORD, expect=429)
+    assert "thử lại sau" in await response.text()
+    assert "locked" in caplog.text
+
+
+async def test_logout_ends_the_session(admin_client):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get("/admin/procedures")).text()
+    response = await admin_client.post("/admin/logout", data={"csrf_token": token_in(html)}, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/admin/login"
+    assert (await admin_client.get("/admin/procedures", allow_redirects=False)).status == 302
+
+
+async def test_a_disabled_account_is_signed_out_at_once(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    with db() as session, session.begin():
+        session.execute(sa.text("UPDATE users SET active = 0 WHERE username = 'an.editor'"))
+    assert (await admin_client.get("/admin/procedures", allow_redirects=False)).status == 302
+
+
+# --- roles and CSRF -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_a_trainer_may_not_open_the_admin(admin_client, path):
+    await sign_in(admin_client, "an.trainer")
+    assert (await admin_client.get(path, allow_redirects=False)).status == 403
+
+
+async def test_a_trainer_may_not_save(admin_client):
+    await sign_in(admin_client, "an.editor")
+    form = edit_form(await open_form(admin_client), **{"channel-0-fee_amount": "50000",
+                                                          "channel-0-fee_unit": "Đồng"})
+    await sign_in(admin_client, "an.trainer")
+    form["csrf_token"] = token_in(await (await admin_client.get("/admin/login")).text())
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=form, allow_redirects=False)
+    assert response.status == 403
+
+
+@pytest.mark.parametrize("path", POSTS)
+async def test_posts_without_csrf_token_get_403(admin_client, path, db):
+    await sign_in(admin_client, "an.admin")
+    response = await admin_client.post(path, data={"phrase": "lấy chồng", "term": "kết hôn"}, allow_redirects=False)
+    assert response.status == 403
+    wrong = await admin_client.post(path, data={"csrf_token": "guessed"}, allow_redirects=False)
+    assert wrong.status == 403
+    with db() as session:
+        assert session.execute(sa.select(Vocabulary)).first() is None
+
+
+# --- procedures ---------------------------------------------------------------------------------------------
+
+async def test_the_list_searches_without_accents_and_filters(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get("/admin/procedures?q=khai+sinh")).text()
+    assert CODE in html and "1.000894" not in html
+    with db() as session, session.begin():
+        repository.upsert_procedure(session, {"code": "1.000894", "flags": [{"field": "fee", "reason": "x"}],
+                                              **_required(session, "1.000894")}, actor="test")
+    flagged = await (await admin_client.get("/admin/procedures?flagged=yes")).text()
+    assert "1.000894" in flagged and CODE not in flagged
+    # The test records were checked on 2026-11-28.
+    assert CODE in await (await admin_client.get("/admin/procedures?verified=yes")).text()
+    assert CODE not in await (await admin_client.get("/admin/procedures?verified=no")).text()
+    with db() as session, session.begin():
+        repository.upsert_procedure(session, {"code": CODE, "verified_on": "2020-01-01", **_required(session, CODE)},
+                                    actor="test")
+    assert CODE in await (await admin_client.get("/admin/procedures?not_verified_days=30")).text()
+    assert CODE not in await (await admin_client.get("/admin/procedures?not_verified_days=36500")).text()
+    assert CODE not in await (await admin_client.get("/admin/procedures?level=ministry")).text()
+
+
+def _required(session, code: str) -> dict:
+    record = repository.procedure_to_record(repository.get_procedure(session, code))
+    return {"name": record["name"], "level": record["level"]}
+
+
+async def test_saving_a_fee_changes_the_record_and_writes_the_audit(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    form = edit_form(await open_form(admin_client), **{
+        "channel-2-fee_amount": "50.000", "channel-2-fee_unit": "Đồng", "channel-2-time_value": "3",
+        "channel-2-fees": '[{"amount": 50000, "unit": "Đồng", "per": "lần"}]', "verified": "1"})
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=form, allow_redirects=False)
+    assert response.status == 302, await response.text()
+    assert "Đã lưu" in await (await admin_client.get(response.headers["Location"])).text()
+    with db() as session:
+        procedure = repository.get_procedure(session, CODE)
+        channel = procedure.channels[2]
+        assert (channel.fee_amount, channel.fee_unit, channel.time_value) == (50000, "Đồng", 3)
+        assert channel.fees[0]["amount"] == 50000 and channel.fees[0]["per"] == "lần"
+        assert procedure.verified_by == "an.editor" and procedure.verified_on is not None
+        assert procedure.updated_by == "an.editor" and "channels" in procedure.edited_fields
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.actor == "an.editor")).scalar_one()
+        assert entry.action == "procedure.update" and entry.target == f"procedure:{CODE}"
+        assert entry.before["channels"][2]["fee_amount"] == 0 and entry.after["channels"][2]["fee_amount"] == 50000
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"channel-0-fee_amount": "năm chục"}, "lệ phí phải là số tiền nguyên"),
+    ({"channel-0-fee_amount": "50000"}, "lệ phí cần có đơn vị"),
+    ({"channel-0-time_value": "ba"}, "thời hạn phải là một số"),
+    ({"channel-0-time_unit": ""}, "thời hạn cần có đơn vị"),
+    ({"channel-0-fees": "[{"}, "không đọc được"),
+    ({"channel-0-fees": "{}"}, "phải là một danh sách"),
+    ({"channel-0-fees": '[{"amount": 5000}]'}, "fees[1].unit: an amount needs its unit"),
+    ({"channel-0-fees": '[{"amount": 5000, "unit": "Đồng", "valid_until": "31/12/2026"}]'},
+     "valid_until: must be a date YYYY-MM-DD"),
+])
+async def test_invalid_values_are_explained_and_nothing_is_saved(admin_client, db, changes, message):
+    await sign_in(admin_client, "an.editor")
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=edit_form(await open_form(admin_client),
+                                                                                   **changes))
+    assert response.status == 400
+    html = await response.text()
+    assert message in html
+    assert 'role="alert"' in html
+    with db() as session:
+        assert session.execute(sa.select(AuditLog).where(AuditLog.actor == "an.editor")).first() is None
+
+
+async def test_a_stale_edit_is_refused_and_the_first_save_kept(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    html = await open_form(admin_client)
+    first = edit_form(html, **{"channel-0-fee_amount": "10000", "channel-0-fee_unit": "Đồng"})
+    second = edit_form(html, **{"channel-0-fee_amount": "20000", "channel-0-fee_unit": "Đồng"})
+    assert (await admin_client.post(f"/admin/procedures/{CODE}", data=first, allow_redirects=False)).status == 302
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=second, allow_redirects=False)
+    assert response.status == 409
+    assert "Chưa lưu: an.editor đã sửa thủ tục này" in await response.text()
+    with db() as session:
+        assert repository.get_procedure(session, CODE).channels[0].fee_amount == 10000
+
+
+def test_of_two_saves_of_one_version_only_one_wins(admin_settings, db):
+    with db() as session:
+        version = repository.procedure_version(repository.get_procedure(session, CODE))
+    with db() as session, session.begin():
+        repository.edit_procedure(session, CODE, {"aliases": ["một"]}, "an", version)
+    with pytest.raises(repository.StaleEdit), db() as session, session.begin():
+        repository.edit_procedure(session, CODE, {"aliases": ["hai"]}, "binh", version)
+
+
+async def test_an_unknown_procedure_is_404(admin_client):
+    await sign_in(admin_client, "an.editor")
+    assert (await admin_client.get("/admin/procedures/9.999999")).status == 404
+
+
+async def test_pages_escape_what_they_show(admin_client, db):
+    with db() as session, session.begin():
+        repository.upsert_procedure(session, {"code": CODE, "aliases": ["<script>alert(1)</script>"],
+                                              **_required(session, CODE)}, actor="test")
+    await sign_in(admin_client, "an.editor")
+    html = await open_form(admin_client)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+# --- vocabulary and audit -----------------------------------------------------------------------------------
+
+async def test_vocabulary_entries_are_added_and_audited(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get("/admin/vocabulary")).text()
+    response = await admin_client.post("/admin/vocabulary", allow_redirects=False,
+                                       data={"csrf_token": token_in(html), "phrase": "lấy  chồng", "term": "kết hôn"})
+    assert response.status == 302
+    assert "lấy chồng" in await (await admin_client.get("/admin/vocabulary?q=lay+chong")).text()
+    with db() as session:
+        assert repository.vocabulary(session) == {"lấy chồng": "kết hôn"}
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "vocabulary.create")).scalar_one()
+        assert entry.actor == "an.editor"
+    missing = await admin_client.post("/admin/vocabulary", data={"csrf_token": token_in(html), "phrase": "x"})
+    assert missing.status == 400 and "Cần nhập cả" in await missing.text()
+
+
+async def test_the_audit_page_lists_and_filters_and_cannot_change_entries(admin_client):
+    await sign_in(admin_client, "an.admin")
+    html = await (await admin_client.get("/admin/audit?action=procedure.")).text()
+    assert "procedure.create" in html and f"procedure:{CODE}" in html and "user.create" not in html
+    html = await (await admin_client.get("/admin/audit?target=user:an.trainer")).text()
+    assert "user.create" in html and "procedure.create" not in html
+    assert "password" not in html
+    assert (await admin_client.post("/admin/audit", data={"csrf_token": "x"})).status == 405
