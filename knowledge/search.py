@@ -211,6 +211,9 @@ class ProcedureIndex:
     def build(cls, entries: Iterable[tuple], vocabulary: Mapping[str, str] | None = None) -> "ProcedureIndex":
         return cls(entries, vocabulary)
 
+    def __len__(self) -> int:
+        return len(self.codes)
+
     def in_official_terms(self, query: str) -> str:
         """`query` followed by the official terms its citizens' words mean ("lấy vợ" → "… kết hôn"). The words
         stay: an alias may use them ("renew my ID card")."""

@@ -215,6 +215,15 @@ def ended_before_today(description: str) -> bool:
     return False
 
 
+def clause_of(description: str, amount: str) -> str:
+    """The sentence or bullet of the note that states `amount`: a date elsewhere in the note (a reduction for
+    a period) is not the amount's ("70.000 đồng/thẻ. Từ … đến hết 31/12/2025, trực tuyến bằng 50 %")."""
+    for clause in re.split(r"(?<=[.;])\s+|\s+[-+]\s+|\n+", description or ""):
+        if amount in clause:
+            return clause
+    return description
+
+
 def dotted(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
@@ -234,7 +243,7 @@ def fee_facts(detail: dict, fees: str) -> list:
             value, description = item.get("value"), item.get("description") or ""
             if not isinstance(value, (int, float)) or value < 1000:
                 continue
-            if ended_before_today(description):
+            if ended_before_today(clause_of(description, dotted(int(value)))):
                 if dotted(int(value)) in line and "chỉ áp dụng đến hết" not in line and len(values) == 1:
                     wrong.append(("ended amount shown", method["submissionMethod"], value))
             elif dotted(int(value)) not in line:
