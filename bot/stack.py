@@ -12,6 +12,11 @@
   `<stack_run_dir>/stack-<gateway port>.json`, which the gateway reports in /healthz.
 - Children die with the supervisor: on Linux each one asks the kernel for SIGTERM when its parent dies
   (prctl PR_SET_PDEATHSIG); on SIGTERM, SIGINT or SIGHUP the supervisor stops each child's process group.
+- Each child's output (stdout and stderr) is piped to a thread of the supervisor that writes it, line by line, to
+  `<log dir>/<name>.log`, rotated at LOG_MAX_BYTES with LOG_BACKUPS older files (`<name>.log.1` …); the
+  supervisor's own `stack.log` rotates the same way. The lines are written as the child made them: each child
+  redacts personal data from its own log records (knowledge.redact.install_log_redaction), before they reach the
+  pipe.
 - A second supervisor refuses to start over a running one (`<stack_run_dir>/stack-<gateway port>.pid`, checked
   alive) or over processes that still hold the ports (orphans of an older stack, anything else), and says what to
   do. Stacks on other ports (tests, benchmarks) may run beside it.
@@ -24,12 +29,14 @@ import argparse
 import ctypes
 import json
 import logging
+import logging.handlers
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,7 +44,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 from urllib.parse import urlsplit
 
 from knowledge.settings import PROJECT_ROOT, Settings
@@ -49,6 +56,8 @@ MAX_BACKOFF_SECONDS = 30
 # Each process and what it is, for messages.
 ROLES = {"actions": "the action server", "rasa": "Rasa", "gateway": "the gateway"}
 _PR_SET_PDEATHSIG = 1
+# A line longer than this is written in pieces of this size.
+MAX_LINE_BYTES = 64 * 1024
 
 
 class StackError(RuntimeError):
@@ -199,6 +208,45 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def rotating_file(path: Path, settings: Settings) -> logging.handlers.RotatingFileHandler:
+    """A log file rotated at `settings.log_max_bytes` (0: never), keeping `settings.log_backups` older ones."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return logging.handlers.RotatingFileHandler(
+        path, maxBytes=settings.log_max_bytes, backupCount=settings.log_backups, encoding="utf-8"
+    )
+
+
+class ChildLog:
+    """One child's output, copied line by line by a thread into its rotating log file. The same file (and lock)
+    serves every run of the child: a restarted process's thread writes on after the previous one's."""
+
+    def __init__(self, name: str, path: Path, settings: Settings) -> None:
+        self.name = name
+        self.handler = rotating_file(path, settings)
+        self.handler.setFormatter(logging.Formatter("%(message)s"))  # the child's lines, as they are
+        self.threads: list[threading.Thread] = []
+
+    def follow(self, stream: IO[bytes]) -> None:
+        thread = threading.Thread(target=self._copy, args=(stream,), name=f"log-{self.name}", daemon=True)
+        thread.start()
+        self.threads = [thread, *(other for other in self.threads if other.is_alive())]
+
+    def _copy(self, stream: IO[bytes]) -> None:
+        with stream:
+            for line in iter(lambda: stream.readline(MAX_LINE_BYTES), b""):
+                self.write(line.decode("utf-8", errors="replace").rstrip("\r\n"))
+
+    def write(self, line: str) -> None:
+        record = logging.LogRecord(self.name, logging.INFO, "", 0, line, None, None)
+        self.handler.handle(record)
+
+    def close(self, timeout: float = 5) -> None:
+        """Wait for the threads to reach the end of their pipes (the processes have stopped), then close."""
+        for thread in self.threads:
+            thread.join(timeout)
+        self.handler.close()
+
+
 @dataclass
 class Child:
     """Restart bookkeeping of one process."""
@@ -219,6 +267,7 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     commands: dict[str, list[str]] | None = None  # default: `commands(settings, model)`
     children: dict[str, Child] = field(default_factory=dict)
+    logs: dict[str, ChildLog] = field(default_factory=dict)
     state: str = "stopped"
 
     def __post_init__(self) -> None:
@@ -254,11 +303,15 @@ class Stack:
 
     def _start_process(self, name: str) -> None:
         env = stack_environment(self.settings)
-        with open(self.log_dir / f"{name}.log", "ab") as log_file:  # the child keeps its own copy
-            self.processes[name] = subprocess.Popen(
-                self.commands[name], cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=_die_with_parent(),
-            )
+        if name not in self.logs:
+            self.logs[name] = ChildLog(name, self.log_dir / f"{name}.log", self.settings)
+        process = subprocess.Popen(
+            self.commands[name], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=_die_with_parent(),
+        )
+        self.processes[name] = process
+        assert process.stdout is not None
+        self.logs[name].follow(process.stdout)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS, progress=print, cancelled=lambda: False) -> None:
         """Wait until the gateway's /healthz says all three answer; raise if a process dies meanwhile."""
@@ -344,6 +397,9 @@ class Stack:
                 _signal_group(process, signal.SIGKILL)
                 process.wait()
         self.processes.clear()
+        for child_log in self.logs.values():
+            child_log.close()
+        self.logs.clear()
         if self.state != "failed":
             self.state = "stopped"
         for child in self.children.values():
@@ -430,10 +486,9 @@ def release_pid_file(pid_file: Path) -> None:
         pass
 
 
-def _configure_logging(log_dir: Path) -> None:
-    log_dir.mkdir(parents=True, exist_ok=True)
+def _configure_logging(log_dir: Path, settings: Settings) -> None:
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = [logging.StreamHandler(sys.stderr), logging.FileHandler(log_dir / "stack.log", encoding="utf-8")]
+    handlers = [logging.StreamHandler(sys.stderr), rotating_file(log_dir / "stack.log", settings)]
     for handler in handlers:
         handler.setFormatter(formatter)
         log.addHandler(handler)
@@ -449,8 +504,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.model.exists():
         print(f"No trained model at {args.model}: run `make run` (it trains when needed).", file=sys.stderr)
         return 2
-    _configure_logging(args.log_dir)
-    stack = Stack(Settings.from_env(), args.model, log_dir=args.log_dir)
+    settings = Settings.from_env()
+    _configure_logging(args.log_dir, settings)
+    stack = Stack(settings, args.model, log_dir=args.log_dir)
     try:
         pid_file = claim_pid_file(pid_file_path(stack.settings))
     except StackError as error:

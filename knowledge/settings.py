@@ -24,6 +24,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?")
 
 
@@ -67,6 +72,11 @@ class Settings:
     max_request_bytes: int = 16 * 1024
     # Seconds the gateway waits for Rasa before answering 503.
     rasa_timeout_seconds: int = 30
+    # Slow clients (bot.gateway.connections): a new connection's first request headers, and any request's body,
+    # must arrive within this (else the connection is closed, or the request gets 408); an idle keep-alive
+    # connection is closed after KEEPALIVE_TIMEOUT_SECONDS.
+    request_read_timeout_seconds: float = 10
+    keepalive_timeout_seconds: float = 15
     # The gateway's address as citizens reach it (links the bot sends, e.g. printable checklists).
     public_url: str = "http://127.0.0.1:8000"
     # Where citizens are sent when the bot does not know.
@@ -97,6 +107,10 @@ class Settings:
     stack_max_restarts: int = 5
     stack_restart_window_seconds: int = 300
     stack_backoff_seconds: int = 1
+    # The supervisor's logs (var/log/<process>.log, stack.log) are rotated at LOG_MAX_BYTES, keeping LOG_BACKUPS
+    # older files (<name>.log.1 …).
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -115,6 +129,8 @@ class Settings:
             max_message_chars=_int("MAX_MESSAGE_CHARS", base.max_message_chars),
             max_request_bytes=_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
+            request_read_timeout_seconds=_float("REQUEST_READ_TIMEOUT_SECONDS", base.request_read_timeout_seconds),
+            keepalive_timeout_seconds=_float("KEEPALIVE_TIMEOUT_SECONDS", base.keepalive_timeout_seconds),
             public_url=(env("PUBLIC_URL") or base.public_url).rstrip("/"),
             national_portal_url=env("NATIONAL_PORTAL_URL") or base.national_portal_url,
             city_portal_url=env("CITY_PORTAL_URL") or base.city_portal_url,
@@ -132,4 +148,6 @@ class Settings:
             stack_max_restarts=_int("STACK_MAX_RESTARTS", base.stack_max_restarts),
             stack_restart_window_seconds=_int("STACK_RESTART_WINDOW_SECONDS", base.stack_restart_window_seconds),
             stack_backoff_seconds=_int("STACK_BACKOFF_SECONDS", base.stack_backoff_seconds),
+            log_max_bytes=_int("LOG_MAX_BYTES", base.log_max_bytes),
+            log_backups=_int("LOG_BACKUPS", base.log_backups),
         )

@@ -59,7 +59,7 @@ def test_health_reports_all_three_up(stack):
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.settings.gateway_port}/healthz", timeout=10) as r:
         assert r.status == 200
         assert json.loads(r.read()) == {
-            "gateway": "ok", "rasa": "ok", "actions": "ok",
+            "gateway": "ok", "rasa": "ok", "actions": "ok", "database": "ok",
             "stack": {"state": "running", "restarts": {"actions": 0, "rasa": 0, "gateway": 0}},
         }  # fmt: skip
 

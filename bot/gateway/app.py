@@ -1,6 +1,7 @@
 """The gateway application: `create_app(settings)` builds it, `bot.gateway.serve` runs it."""
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -9,9 +10,12 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.gateway.connections import client_guard, handler_args
 from bot.gateway.dedup import ReplyCache
 from bot.gateway.errors import api_errors
-from bot.gateway.keys import DB_SESSIONS, MESSAGES, RASA_HTTP, REPLIES, SECURITY_HEADERS, SETTINGS, STARTERS
+from bot.gateway.keys import (
+    DB_SESSIONS, MESSAGES, RASA_HTTP, REPLIES, SECURITY_HEADERS, SERVED_CONNECTIONS, SETTINGS, STARTERS,
+)
 from bot.gateway.messages import load_messages
 from bot.gateway.routes import setup_routes
 from bot.gateway.security import add_security_headers, cors, security_headers
@@ -25,13 +29,19 @@ KEEPALIVE_SECONDS = 30
 
 
 def create_app(settings: Settings) -> web.Application:
-    # cors is outermost, so that the API's error answers carry its headers too.
-    app = web.Application(client_max_size=settings.max_request_bytes, middlewares=[cors, api_errors])
+    # cors is outermost, so that the API's error answers carry its headers too; client_guard (compressed bodies,
+    # slow bodies, clients that go away) is innermost, so that api_errors never turns a disconnect into a 500.
+    app = web.Application(
+        client_max_size=settings.max_request_bytes,
+        middlewares=[cors, api_errors, client_guard],
+        handler_args=handler_args(settings),
+    )
     app[SETTINGS] = settings
     app[MESSAGES] = load_messages()
     app[SECURITY_HEADERS] = security_headers(settings)
     app[REPLIES] = ReplyCache()
     app[STARTERS] = {}
+    app[SERVED_CONNECTIONS] = weakref.WeakSet()
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),

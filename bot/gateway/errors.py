@@ -38,8 +38,11 @@ _HTTP_CODES = {
 }
 
 
-def error_response(request: web.Request, status: int, code: str, **values: object) -> web.Response:
-    text = request.config_dict[MESSAGES].error(code, **values)
+def error_response(
+    request: web.Request, status: int, code: str, language: str | None = None, **values: object
+) -> web.Response:
+    """{"error": text, "code": code}; the text in `language` when the citizen chose one, else "vi / en"."""
+    text = request.config_dict[MESSAGES].error(code, language, **values)
     return web.json_response({"error": text, "code": code}, status=status)
 
 

@@ -1,6 +1,8 @@
 """Typed keys for what the gateway application holds (`app[SETTINGS]`, ...)."""
 from __future__ import annotations
 
+import weakref
+
 import aiohttp
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
@@ -21,3 +23,5 @@ DB_SESSIONS = web.AppKey("db_sessions", sessionmaker)
 REPLIES = web.AppKey("replies", ReplyCache)
 # The widget's starter buttons, computed from the knowledge base and kept a while (bot.gateway.views.widget).
 STARTERS = web.AppKey("starters", dict)
+# Transports of the connections that sent at least one complete request (bot.gateway.connections).
+SERVED_CONNECTIONS = web.AppKey("served_connections", weakref.WeakSet)

@@ -25,10 +25,11 @@ class Messages:
         texts = self.pages[name]
         return texts.get(language) or texts["vi"]
 
-    def error(self, code: str, **values: object) -> str:
-        """The Vietnamese and English text of an error code, joined as "vi / en"."""
+    def error(self, code: str, language: str | None = None, **values: object) -> str:
+        """The text of an error code in `language` ("vi" or "en"); with none, both joined as "vi / en"."""
         texts = self.errors.get(code) or self.errors["server_error"]
-        return " / ".join(texts[lang].format(**values) for lang in ("vi", "en"))
+        languages = (language,) if language in ("vi", "en") else ("vi", "en")
+        return " / ".join(texts[lang].format(**values) for lang in languages)
 
 
 def load_messages(path: Path = MESSAGES_FILE) -> Messages:

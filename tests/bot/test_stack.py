@@ -6,6 +6,7 @@ The real processes go through the same paths in tests/test_supervisor.py.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -21,6 +22,7 @@ from aiohttp.test_utils import unused_port
 from bot.stack import (
     Stack,
     StackError,
+    _configure_logging,
     claim_pid_file,
     isolated_settings,
     pid_file_path,
@@ -29,6 +31,7 @@ from bot.stack import (
     state_file_path,
     with_tokens,
 )
+from bot.stack import log as stack_log
 from knowledge.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
@@ -260,3 +263,75 @@ def test_a_stale_pid_file_is_replaced(tmp_path):
     assert pid_file.read_text().strip() == str(os.getpid())
     release_pid_file(pid_file)
     assert not pid_file.exists()
+
+
+# Writes 3000 lines of 100 bytes (300 kB) to stdout, then a personal-data line through the redacting logging
+# to stderr, then waits to be stopped.
+CHATTY = """
+import logging, sys, time
+from knowledge.redact import install_log_redaction
+install_log_redaction()
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+for number in range(3000):
+    print(f"line {number:05d} " + "x" * 89)
+sys.stdout.flush()
+logging.warning("citizen wrote sdt 0905 123 456")
+print("last line", flush=True)
+time.sleep(120)
+"""
+
+
+def test_each_childs_output_goes_to_its_log_rotated_by_size_and_redacted(settings, tmp_path):
+    settings = replace(settings, log_max_bytes=20_000, log_backups=2)
+    log_dir = tmp_path / "log"
+    stack = Stack(settings, Path("model.tar.gz"), log_dir=log_dir,
+                  commands=stand_ins(settings, tmp_path, actions=CHATTY))  # fmt: skip
+    stack.start()
+    try:
+        _until(lambda: "last line" in (log_dir / "actions.log").read_text(), what="the child's output")
+    finally:
+        stack.stop()
+    files = sorted(path.name for path in log_dir.iterdir() if path.name.startswith("actions.log"))
+    assert files == ["actions.log", "actions.log.1", "actions.log.2"]  # older ones dropped
+    assert all((log_dir / name).stat().st_size <= 20_000 for name in files)
+    current = (log_dir / "actions.log").read_text()
+    # The child redacts its own log records before they reach the pipe.
+    assert current.endswith("line 02999 " + "x" * 89 + "\nWARNING citizen wrote sdt [số điện thoại]\nlast line\n")
+    # Whole lines, in order, across the files kept.
+    kept = "".join((log_dir / name).read_text() for name in ("actions.log.2", "actions.log.1", "actions.log"))
+    numbers = [int(line.split()[1]) for line in kept.splitlines() if line.startswith("line ")]
+    assert numbers == list(range(numbers[0], 3000)) and numbers[0] > 0
+    assert all(line == f"line {number:05d} " + "x" * 89 for line, number in zip(kept.splitlines(), numbers))
+
+
+def test_a_restarted_child_writes_on_in_the_same_log(settings, tmp_path):
+    log_dir = tmp_path / "log"
+    flaky = "print('run of the flaky child', flush=True)\n" + FLAKY
+    stack = Stack(settings, Path("model.tar.gz"), log_dir=log_dir,
+                  commands=stand_ins(settings, tmp_path, actions=flaky))  # fmt: skip
+    stack.start()
+    try:
+        first = stack.processes["actions"]
+        first.wait(10)
+        _until(lambda: stack.supervise_once() or stack.processes["actions"] is not first, what="the restart")
+        _until(lambda: (log_dir / "actions.log").read_text().count("run of the flaky child") == 2,
+               what="the second run's output")  # fmt: skip
+    finally:
+        stack.stop()
+    assert stack.logs == {}  # the copying threads ended with their processes
+
+
+def test_the_supervisors_own_log_rotates(settings, tmp_path):
+    _configure_logging(tmp_path, replace(settings, log_max_bytes=2_000, log_backups=1))
+    try:
+        for number in range(100):
+            stack_log.warning("actions stopped with code -9; restarting it in 1 s (%d)", number)
+    finally:
+        for handler in list(stack_log.handlers):
+            handler.close()
+            stack_log.removeHandler(handler)
+        stack_log.propagate, stack_log.level = True, logging.NOTSET
+    files = sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("stack.log"))
+    assert files == ["stack.log", "stack.log.1"]
+    assert all((tmp_path / name).stat().st_size <= 2_000 for name in files)
+    assert "(99)" in (tmp_path / "stack.log").read_text()

@@ -4,6 +4,10 @@ Body: {"sender", "message", "client_id"?, "language"?}. A message sent again wit
 widget retrying after a network error) gets the same replies and reaches Rasa once (bot.gateway.dedup). `language` is
 the one chosen in the widget; Rasa gets it as the message's metadata, and the `language` slot follows it when
 the message itself does not say (a button, "ok"): knowledge.text.language_change.
+
+Rasa answering nothing at all means the action server failed or is restarting, or the knowledge base is locked: the
+citizen gets 503 and a polite text in their language (`no_answer`), never an empty answer, and the widget's retry
+is sent to Rasa again (a failure is not remembered by bot.gateway.dedup).
 """
 from __future__ import annotations
 
@@ -12,13 +16,17 @@ import logging
 from aiohttp import web
 
 from bot.gateway import rasa_client
-from bot.gateway.errors import ApiError, BadInput
+from bot.gateway.errors import ApiError, BadInput, error_response
 from bot.gateway.keys import RASA_HTTP, REPLIES, SETTINGS
 from bot.gateway.payloads import to_rasa_message
 from bot.gateway.validation import client_id_field, language_field, rasa_sender, read_json_object, text_field
 from knowledge.redact import redact
 
 log = logging.getLogger(__name__)
+
+
+class NoAnswer(Exception):
+    """Rasa answered the message with no message at all."""
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -33,7 +41,7 @@ async def chat(request: web.Request) -> web.Response:
         raise BadInput("empty_message")
 
     async def replies() -> list[dict]:
-        return await rasa_client.send_message(
+        messages = await rasa_client.send_message(
             request.app[RASA_HTTP],
             settings.rasa_url,
             sender,
@@ -41,6 +49,9 @@ async def chat(request: web.Request) -> web.Response:
             token=settings.rasa_token,
             metadata={"language": language} if language else None,
         )
+        if not messages:
+            raise NoAnswer()
+        return messages
 
     try:
         if client_id is None:
@@ -50,4 +61,7 @@ async def chat(request: web.Request) -> web.Response:
     except rasa_client.RasaUnavailable as error:
         log.warning("chat: Rasa unavailable: %s", error)
         raise ApiError(503, "rasa_unavailable") from None
+    except NoAnswer:
+        log.warning("chat: Rasa answered nothing (the action server failed or is restarting, or the KB is locked)")
+        return error_response(request, 503, "no_answer", language, hotline=settings.city_hotline)
     return web.json_response({"messages": messages})

@@ -4,18 +4,23 @@ The bot links here once the checklist questions are answered (actions/checklist.
 knowledge base only (the procedure's documents and its checklist rules, knowledge.checklists); answers that are
 not questions of the checklist are ignored, and an unanswered question keeps what depends on it, marked.
 No script runs on the page: printing uses the browser's own Print (CSS @media print in checklist.css).
+When the knowledge base cannot be read (locked, down) the citizen gets a page saying so, with the hotlines, and 503.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 import aiohttp_jinja2
+import sqlalchemy as sa
 from aiohttp import web
 
 from bot.gateway.keys import DB_SESSIONS, MESSAGES, SETTINGS
 from knowledge import repository
 from knowledge.checklists import checklist_items, get_checklist, option_label, questions_of, valid_answers
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("vi", "en")
 _CODE = re.compile(r"[0-9A-Za-z.\-_]{1,32}")
@@ -66,10 +71,14 @@ async def checklist_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     language = request.query.get("lang", "vi")
     language = language if language in LANGUAGES else "vi"
-    page = await asyncio.to_thread(_page, request.app[DB_SESSIONS], code, request.query, language)
+    settings = request.app[SETTINGS]
+    try:
+        page = await asyncio.to_thread(_page, request.app[DB_SESSIONS], code, request.query, language)
+    except sa.exc.OperationalError as error:  # locked, unreachable
+        log.warning("checklist %s: the knowledge base cannot be read: %s", code, error.orig)
+        return unavailable_page(request, language)
     if page is None:
         raise web.HTTPNotFound()
-    settings = request.app[SETTINGS]
     context = {
         **page,
         "lang": language,
@@ -80,4 +89,19 @@ async def checklist_page(request: web.Request) -> web.Response:
     }
     response = aiohttp_jinja2.render_template("checklist.html", request, context)
     response.headers["Cache-Control"] = "no-store"  # the answers describe a family's situation
+    return response
+
+
+def unavailable_page(request: web.Request, language: str) -> web.Response:
+    """503: the knowledge base cannot be read now; the citizen is told so, and where to call meanwhile."""
+    settings = request.app[SETTINGS]
+    context = {
+        "lang": language,
+        "text": request.app[MESSAGES].page("unavailable", language),
+        "city_hotline": settings.city_hotline,
+        "national_hotline": settings.national_hotline,
+    }
+    response = aiohttp_jinja2.render_template("unavailable.html", request, context, status=503)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = "60"
     return response

@@ -3,12 +3,16 @@ settings pointing at it with a temporary SQLite knowledge base, and a client of 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from dataclasses import dataclass, field, replace
 
 import pytest
 from aiohttp import web
 
 from bot.gateway.app import create_app
+import sqlalchemy as sa
+
 from knowledge.db import make_engine
 from knowledge.models import Base
 from knowledge.settings import Settings
@@ -100,3 +104,23 @@ async def client(aiohttp_client, test_settings):
 @pytest.fixture
 def sender() -> str:
     return "3f1c2b9e-7d4a-4c1e-9a57-2f0c6b8d1e42"
+
+
+@contextlib.contextmanager
+def _locked_database(database_url: str):
+    """The SQLite knowledge base locked by another connection, for reads too: an exclusive transaction in
+    exclusive locking mode (in WAL mode a plain BEGIN EXCLUSIVE still lets readers through)."""
+    lock = sqlite3.connect(sa.engine.make_url(database_url).database, isolation_level=None, timeout=0.1)
+    try:
+        lock.execute("PRAGMA locking_mode = EXCLUSIVE")
+        lock.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+
+
+@pytest.fixture
+def locked_database():
+    """`with locked_database(settings.database_url): ...`"""
+    return _locked_database

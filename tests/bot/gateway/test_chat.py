@@ -336,3 +336,39 @@ async def test_bad_client_ids_and_languages_are_refused(client, fake_rasa, paylo
     status, body = await chat(client, payload)
     assert (status, body["code"]) == (400, code)
     assert fake_rasa.received == []
+
+
+# ---------------------------------------------------------------- Rasa answering nothing (action server or KB failed)
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("vi", "Xin lỗi, trợ lý chưa tra cứu được thông tin lúc này. Vui lòng thử lại sau ít phút, hoặc gọi đường dây "
+               "nóng thành phố Huế 1022."),
+        ("en", "Sorry, the assistant cannot look this up right now. Please try again in a few minutes, or call the "
+               "Huế city hotline 1022."),
+    ],
+)
+async def test_no_answer_from_rasa_is_a_polite_503_in_the_citizens_language(client, fake_rasa, sender, language,
+                                                                            expected):
+    fake_rasa.replies = []  # what Rasa sends when the action server failed or the knowledge base is locked
+    status, body = await chat(client, {"sender": sender, "message": "lệ phí khai sinh", "language": language})
+    assert (status, body) == (503, {"error": expected, "code": "no_answer"})
+
+
+async def test_no_answer_without_a_language_is_said_in_both(client, fake_rasa, sender):
+    fake_rasa.replies = [{"recipient_id": "x", "image": "https://example.org/a.png"}]  # nothing a citizen can read
+    status, body = await chat(client, {"sender": sender, "message": "xin chào"})
+    assert status == 503
+    assert body["code"] == "no_answer" and "Xin lỗi" in body["error"] and "Sorry" in body["error"]
+
+
+async def test_after_no_answer_the_retry_reaches_rasa_again(client, fake_rasa, sender):
+    message = {"sender": sender, "message": "xin chào", "client_id": "message-after-no-answer", "language": "vi"}
+    fake_rasa.replies = []
+    assert (await chat(client, message))[0] == 503
+    fake_rasa.replies = None  # the action server is back
+    status, body = await chat(client, message)
+    assert status == 200 and body["messages"]
+    assert len(fake_rasa.received) == 2

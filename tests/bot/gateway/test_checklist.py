@@ -89,3 +89,17 @@ async def test_procedure_without_checklist_lists_all_its_papers(client):
 async def test_unknown_procedure_is_not_found(client, path):
     response = await client.get(path)
     assert response.status == 404
+
+
+async def test_a_locked_knowledge_base_gives_a_polite_503_page(client, test_settings, locked_database):
+    with locked_database(test_settings.database_url):
+        response = await client.get(f"/checklist/1.001193?{QUERY}&lang=en")
+        assert response.status == 503
+        assert response.content_type == "text/html"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Retry-After"] == "60"
+        html = await response.text()
+    assert '<html lang="en">' in html and "This page cannot be shown right now" in html
+    assert "Huế city hotline 1022" in html
+    response = await client.get(f"/checklist/1.001193?{QUERY}")  # the lock released
+    assert response.status == 200

@@ -1,7 +1,8 @@
-"""GET /healthz: 200 only when Rasa and the action server both answer."""
+"""GET /healthz: 200 only when Rasa and the action server both answer and the knowledge base can be read."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 from aiohttp.test_utils import unused_port
@@ -12,7 +13,7 @@ from bot.gateway.app import create_app
 async def test_all_up(client):
     response = await client.get("/healthz")
     assert response.status == 200
-    assert await response.json() == {"gateway": "ok", "rasa": "ok", "actions": "ok"}
+    assert await response.json() == {"gateway": "ok", "rasa": "ok", "actions": "ok", "database": "ok"}
 
 
 async def test_rasa_down(aiohttp_client, test_settings):
@@ -20,7 +21,7 @@ async def test_rasa_down(aiohttp_client, test_settings):
     client = await aiohttp_client(create_app(settings))
     response = await client.get("/healthz")
     assert response.status == 503
-    assert await response.json() == {"gateway": "ok", "rasa": "down", "actions": "ok"}
+    assert await response.json() == {"gateway": "ok", "rasa": "down", "actions": "ok", "database": "ok"}
 
 
 async def test_action_server_down(aiohttp_client, test_settings):
@@ -28,7 +29,7 @@ async def test_action_server_down(aiohttp_client, test_settings):
     client = await aiohttp_client(create_app(settings))
     response = await client.get("/healthz")
     assert response.status == 503
-    assert await response.json() == {"gateway": "ok", "rasa": "ok", "actions": "down"}
+    assert await response.json() == {"gateway": "ok", "rasa": "ok", "actions": "down", "database": "ok"}
 
 
 async def test_a_server_answering_an_error_counts_as_down(aiohttp_client, test_settings, fake_rasa):
@@ -59,3 +60,23 @@ async def test_an_unreadable_state_file_is_reported_unknown(aiohttp_client, test
     client = await aiohttp_client(create_app(replace(test_settings, stack_state_file=str(tmp_path / "missing.json"))))
     response = await client.get("/healthz")
     assert (await response.json())["stack"] == {"state": "unknown", "restarts": {}}
+
+
+async def test_a_locked_knowledge_base_is_reported_down_quickly(client, test_settings, locked_database):
+    with locked_database(test_settings.database_url):
+        started = time.monotonic()
+        response = await client.get("/healthz")
+        assert time.monotonic() - started < 3  # the probe's own short timeout, not SQLite's 5 s
+        assert response.status == 503
+        assert (await response.json())["database"] == "down"
+    response = await client.get("/healthz")  # the lock released: the next probe reads again
+    assert response.status == 200
+    assert (await response.json())["database"] == "ok"
+
+
+async def test_a_knowledge_base_without_its_tables_is_down(aiohttp_client, test_settings, tmp_path):
+    settings = replace(test_settings, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    client = await aiohttp_client(create_app(settings))
+    response = await client.get("/healthz")
+    assert response.status == 503
+    assert (await response.json())["database"] == "down"

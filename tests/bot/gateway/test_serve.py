@@ -11,17 +11,21 @@ from aiohttp.test_utils import unused_port
 from knowledge.settings import PROJECT_ROOT
 
 
-async def test_serve_starts_and_prints_the_url(tmp_path, fake_rasa):
-    port = unused_port()
-    env = dict(
+def gateway_environment(test_settings, port: int) -> dict[str, str]:
+    return dict(
         os.environ,
         PYTHONPATH=str(PROJECT_ROOT),
         GATEWAY_HOST="127.0.0.1",
         GATEWAY_PORT=str(port),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'knowledge.db'}",
-        RASA_URL=fake_rasa.url,
-        ACTION_SERVER_URL=fake_rasa.url,
+        DATABASE_URL=test_settings.database_url,  # with its tables: /healthz reads one
+        RASA_URL=test_settings.rasa_url,
+        ACTION_SERVER_URL=test_settings.action_server_url,
     )
+
+
+async def test_serve_starts_and_prints_the_url(test_settings):
+    port = unused_port()
+    env = gateway_environment(test_settings, port)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.gateway.serve", cwd=PROJECT_ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -42,3 +46,4 @@ async def test_serve_starts_and_prints_the_url(tmp_path, fake_rasa):
     finally:
         process.terminate()
         await process.wait()
+    assert process.returncode == 0  # SIGTERM stops it gracefully
