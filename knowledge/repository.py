@@ -189,12 +189,13 @@ def find_procedures(
     level: str = "",
     flagged: bool | None = None,
     verified: bool | None = None,
+    online: bool | None = None,
     not_verified_days: int | None = None,
     today: dt.date | None = None,
 ) -> list[Procedure]:
     """Procedures for the staff list, by code: `text` matches the code or, accents and case ignored, the name
     or an alias; `flagged` (the import left flags), `verified` (has a check stamp), `not_verified_days` (no
-    stamp, or one older than that)."""
+    stamp, or one older than that), `online` (can be done wholly online)."""
     statement = sa.select(Procedure).order_by(Procedure.code)
     if field:
         statement = statement.where(Procedure.field == field)
@@ -202,6 +203,8 @@ def find_procedures(
         statement = statement.where(Procedure.level == level)
     if verified is not None:
         statement = statement.where(Procedure.verified_on.is_not(None) if verified else Procedure.verified_on.is_(None))
+    if online is not None:
+        statement = statement.where(Procedure.full_online.is_(online))
     if not_verified_days is not None:
         since = (today or dt.date.today()) - dt.timedelta(days=not_verified_days)
         statement = statement.where(sa.or_(Procedure.verified_on.is_(None), Procedure.verified_on < since))

@@ -79,3 +79,27 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def update_user(session: Session, username: str, *, role: str, active: bool, actor: str) -> User:
+    """Change an account's role or disable it (audited). The last active admin cannot be demoted or disabled,
+    so that the admin always has someone to manage it."""
+    user = find_user(session, username)
+    if user is None:
+        raise InvalidUser(f"username: no account {username!r}")
+    if role not in ROLES:
+        raise InvalidUser(f"role: one of {', '.join(ROLES)}")
+    before = {"username": user.username, "role": user.role, "active": user.active}
+    after = {"username": user.username, "role": role, "active": bool(active)}
+    if before == after:
+        return user
+    if user.role == "admin" and user.active and (role != "admin" or not active):
+        admins = session.execute(
+            sa.select(sa.func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+        ).scalar_one()
+        if admins <= 1:
+            raise InvalidUser("role: the last active admin cannot be demoted or disabled")
+    user.role, user.active = role, bool(active)
+    session.add(AuditLog(actor=actor, action="user.update", target=f"user:{user.username}", before=before,
+                         after=after))
+    return user

@@ -34,7 +34,12 @@ COOKIE_NAME = "hue_admin"
 MAX_FORM_BYTES = 512 * 1024
 # Pages by who may open them; every other admin page is for admins and editors (not trainers).
 PUBLIC_ROUTES = {"admin_login", "admin_login_post"}
-ROLES_BY_ROUTE = {"admin_logout": ("admin", "editor", "trainer")}
+ROLES_BY_ROUTE = {
+    "admin_logout": ("admin", "editor", "trainer"),
+    "admin_accounts": ("admin",),
+    "admin_account_create": ("admin",),
+    "admin_account_update": ("admin",),
+}
 EDITING_ROLES = ("admin", "editor")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.gateway.admin.views import audit, login, procedures, vocabulary
+from bot.gateway.admin.views import accounts, audit, login, procedures, vocabulary
 
 
 def setup_admin_routes(app: web.Application) -> None:
@@ -17,3 +17,6 @@ def setup_admin_routes(app: web.Application) -> None:
     app.router.add_get("/vocabulary", vocabulary.vocabulary_list, name="admin_vocabulary")
     app.router.add_post("/vocabulary", vocabulary.vocabulary_save, name="admin_vocabulary_save")
     app.router.add_get("/audit", audit.audit_list, name="admin_audit")
+    app.router.add_get("/accounts", accounts.account_list, name="admin_accounts")
+    app.router.add_post("/accounts", accounts.account_create, name="admin_account_create")
+    app.router.add_post("/accounts/{username}", accounts.account_update, name="admin_account_update")

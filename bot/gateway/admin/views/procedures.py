@@ -30,12 +30,14 @@ async def procedure_list(request: web.Request) -> web.Response:
     filters = {
         "q": query.get("q", "").strip(), "field": query.get("field", ""), "level": query.get("level", ""),
         "flagged": query.get("flagged", ""), "verified": query.get("verified", ""),
+        "online": query.get("online", ""),
         "not_verified_days": days if days.isdigit() else "",
     }
     with request.config_dict[DB_SESSIONS]() as db:
         found = repository.find_procedures(
             db, filters["q"], field=filters["field"], level=filters["level"] if filters["level"] in LEVELS else "",
             flagged=_yes_no(filters["flagged"]), verified=_yes_no(filters["verified"]),
+            online=_yes_no(filters["online"]),
             not_verified_days=int(filters["not_verified_days"]) if filters["not_verified_days"] else None,
         )
         fields = repository.procedure_fields(db)

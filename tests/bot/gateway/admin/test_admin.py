@@ -14,8 +14,10 @@ from knowledge.models import AuditLog, Vocabulary
 
 from .conftest import PASSWORD, sign_in, token_in, version_in
 
-PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit"]
-POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/logout"]
+PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit",
+         "/admin/accounts"]
+POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/logout", "/admin/accounts",
+         "/admin/accounts/an.editor"]
 CODE = "1.001193"
 
 
@@ -179,6 +181,9 @@ async def test_the_list_searches_without_accents_and_filters(admin_client, db):
     assert CODE in await (await admin_client.get("/admin/procedures?not_verified_days=30")).text()
     assert CODE not in await (await admin_client.get("/admin/procedures?not_verified_days=36500")).text()
     assert CODE not in await (await admin_client.get("/admin/procedures?level=ministry")).text()
+    online = await (await admin_client.get("/admin/procedures?online=yes")).text()
+    assert CODE in online and "1.004884" not in online
+    assert CODE not in await (await admin_client.get("/admin/procedures?online=no")).text()
 
 
 def _required(session, code: str) -> dict:
@@ -290,3 +295,44 @@ async def test_the_audit_page_lists_and_filters_and_cannot_change_entries(admin_
     assert "user.create" in html and "procedure.create" not in html
     assert "password" not in html
     assert (await admin_client.post("/admin/audit", data={"csrf_token": "x"})).status == 405
+
+
+# --- accounts (admins only) ---------------------------------------------------------------------------------
+
+async def test_an_editor_may_not_manage_accounts(admin_client):
+    await sign_in(admin_client, "an.editor")
+    assert (await admin_client.get("/admin/accounts")).status == 403
+    html = await (await admin_client.get("/admin/procedures")).text()
+    assert "/admin/accounts" not in html
+    response = await admin_client.post("/admin/accounts", data={
+        "csrf_token": token_in(html), "username": "mallory", "password": PASSWORD, "role": "admin"})
+    assert response.status == 403
+
+
+async def test_an_admin_creates_an_account_that_can_sign_in(admin_client, db):
+    await sign_in(admin_client, "an.admin")
+    html = await (await admin_client.get("/admin/accounts")).text()
+    assert "an.trainer" in html
+    short = await admin_client.post("/admin/accounts", data={
+        "csrf_token": token_in(html), "username": "lan", "password": "short", "role": "editor"})
+    assert short.status == 400 and "at least 12" in await short.text()
+    response = await admin_client.post("/admin/accounts", allow_redirects=False, data={
+        "csrf_token": token_in(html), "username": "lan", "password": PASSWORD, "role": "editor"})
+    assert response.status == 302
+    with db() as session:
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.target == "user:lan")).scalar_one()
+        assert entry.actor == "an.admin" and entry.after["role"] == "editor"
+    await sign_in(admin_client, "lan")
+
+
+async def test_an_admin_changes_roles_but_never_leaves_no_admin(admin_client):
+    await sign_in(admin_client, "an.admin")
+    html = await (await admin_client.get("/admin/accounts")).text()
+    demoted = await admin_client.post("/admin/accounts/an.editor", allow_redirects=False,
+                                      data={"csrf_token": token_in(html), "role": "trainer", "active": "1"})
+    assert demoted.status == 302
+    last = await admin_client.post("/admin/accounts/an.admin",
+                                   data={"csrf_token": token_in(html), "role": "editor", "active": "1"})
+    assert last.status == 400 and "last active admin" in await last.text()
+    await sign_in(admin_client, "an.editor")
+    assert (await admin_client.get("/admin/procedures")).status == 403  # a trainer now
