@@ -281,6 +281,17 @@ def upsert_vocabulary(session: Session, phrase: str, term: str, actor: str, keep
     return "updated"
 
 
+def delete_vocabulary(session: Session, phrase: str, actor: str) -> bool:
+    """Remove one entry (audited); False when there was none."""
+    entry = session.execute(sa.select(Vocabulary).where(Vocabulary.phrase == phrase)).scalar_one_or_none()
+    if entry is None:
+        return False
+    session.add(AuditLog(actor=actor, action="vocabulary.delete", target=f"vocabulary:{phrase}",
+                         before={"phrase": phrase, "term": entry.term}, after=None))
+    session.delete(entry)
+    return True
+
+
 # --- wards and offices -------------------------------------------------------------------------------------
 
 # Folded words that may precede a ward's name, abbreviations included ("P. Thuận An", "xa Phu Vang").

@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import re
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from knowledge.models import Procedure
+from knowledge.records import DOCUMENT_FIELDS
 
 # "50.000", "50 000", "50,000" (VND have no decimals) → 50000.
 _AMOUNT = re.compile(r"\d{1,3}(?:[., ]\d{3})+|\d+")
@@ -24,6 +26,10 @@ def procedure_form_values(procedure: Procedure) -> dict:
     """The form's fields as text, from the stored procedure."""
     return {
         "aliases": "\n".join(procedure.aliases or []),
+        "steps": "\n".join(procedure.steps or []),
+        "official_url": procedure.official_url or "",
+        "documents": json.dumps([{k: getattr(d, k) for k in DOCUMENT_FIELDS} for d in procedure.documents],
+                                ensure_ascii=False, indent=1),
         "channels": [
             {
                 "kind": channel.kind,
@@ -44,7 +50,25 @@ def procedure_changes(
     """(record changes, error messages, the form's values to show again). Channels keep their other fields."""
     errors: list[str] = []
     aliases = [line.strip() for line in str(form.get("aliases") or "").splitlines() if line.strip()]
-    values = {"aliases": "\n".join(aliases), "channels": []}
+    # Fields a form does not carry are left as they are.
+    current = procedure_form_values(procedure)
+    values = {"aliases": "\n".join(aliases), "channels": [],
+              **{name: str(form[name]).strip() if name in form else current[name]
+                 for name in ("steps", "official_url", "documents")}}
+    steps = [line.strip() for line in values["steps"].splitlines() if line.strip()]
+    official_url = values["official_url"]
+    if official_url and official_url != procedure.official_url and not _is_https_url(official_url):
+        errors.append(texts["bad_link"])
+    documents = None
+    if "documents" in form:
+        try:
+            documents = json.loads(values["documents"] or "[]")
+        except ValueError as error:
+            errors.append(texts["bad_documents"].format(reason=error.msg, line=error.lineno))
+        else:
+            if not isinstance(documents, list):
+                errors.append(texts["documents_not_list"])
+                documents = None
     channels = []
     for position, channel in enumerate(procedure.channels):
         field = lambda name: str(form.get(f"channel-{position}-{name}") or "").strip()  # noqa: E731
@@ -85,6 +109,17 @@ def procedure_changes(
                 errors.append(texts["fees_not_list"].format(**label))
         channels.append(updated)
     changes: dict = {"aliases": aliases, "channels": channels}
+    if "steps" in form:
+        changes["steps"] = steps
+    if "official_url" in form:
+        changes["official_url"] = official_url
+    if documents is not None:
+        changes["documents"] = documents
     if form.get("verified"):
         changes["verified_on"], changes["verified_by"] = today.isoformat(), staff
     return changes, errors, values
+
+
+def _is_https_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.hostname) and " " not in value

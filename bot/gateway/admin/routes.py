@@ -16,6 +16,7 @@ def setup_admin_routes(app: web.Application) -> None:
     app.router.add_post("/procedures/{code}", procedures.procedure_save, name="admin_procedure_save")
     app.router.add_get("/vocabulary", vocabulary.vocabulary_list, name="admin_vocabulary")
     app.router.add_post("/vocabulary", vocabulary.vocabulary_save, name="admin_vocabulary_save")
+    app.router.add_post("/vocabulary/delete", vocabulary.vocabulary_delete, name="admin_vocabulary_delete")
     app.router.add_get("/audit", audit.audit_list, name="admin_audit")
     app.router.add_get("/accounts", accounts.account_list, name="admin_accounts")
     app.router.add_post("/accounts", accounts.account_create, name="admin_account_create")

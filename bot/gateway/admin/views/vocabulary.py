@@ -39,3 +39,10 @@ async def vocabulary_save(request: web.Request) -> web.Response:
     with request.config_dict[DB_SESSIONS]() as db, db.begin():
         repository.upsert_vocabulary(db, phrase, term, actor=request[STAFF].username)
     raise web.HTTPFound(request.app.router["admin_vocabulary"].url_for().with_query(q=phrase, saved="1"))
+
+
+async def vocabulary_delete(request: web.Request) -> web.Response:
+    form = await request.post()
+    with request.config_dict[DB_SESSIONS]() as db, db.begin():
+        repository.delete_vocabulary(db, str(form.get("phrase") or ""), actor=request[STAFF].username)
+    raise web.HTTPFound(request.app.router["admin_vocabulary"].url_for().with_query(saved="1"))

@@ -16,8 +16,8 @@ from .conftest import PASSWORD, sign_in, token_in, version_in
 
 PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit",
          "/admin/accounts"]
-POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/logout", "/admin/accounts",
-         "/admin/accounts/an.editor"]
+POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/vocabulary/delete", "/admin/logout",
+         "/admin/accounts", "/admin/accounts/an.editor"]
 CODE = "1.001193"
 
 
@@ -221,6 +221,12 @@ async def test_saving_a_fee_changes_the_record_and_writes_the_audit(admin_client
     ({"channel-0-fees": '[{"amount": 5000}]'}, "fees[1].unit: an amount needs its unit"),
     ({"channel-0-fees": '[{"amount": 5000, "unit": "Đồng", "valid_until": "31/12/2026"}]'},
      "valid_until: must be a date YYYY-MM-DD"),
+    ({"official_url": "http://dichvucong.gov.vn/x"}, "phải là một địa chỉ https://"),
+    ({"official_url": "javascript:alert(1)"}, "phải là một địa chỉ https://"),
+    ({"documents": "[{"}, "Danh sách giấy tờ (JSON) không đọc được"),
+    ({"documents": '{"name": "x"}'}, "phải là một danh sách"),
+    ({"documents": '[{"name": "", "kind": "submit"}]'}, "documents[1].name: required"),
+    ({"documents": '[{"name": "Tờ khai", "kind": "gửi"}]'}, "documents[1].kind: must be one of submit, present"),
 ])
 async def test_invalid_values_are_explained_and_nothing_is_saved(admin_client, db, changes, message):
     await sign_in(admin_client, "an.editor")
@@ -336,3 +342,45 @@ async def test_an_admin_changes_roles_but_never_leaves_no_admin(admin_client):
     assert last.status == 400 and "last active admin" in await last.text()
     await sign_in(admin_client, "an.editor")
     assert (await admin_client.get("/admin/procedures")).status == 403  # a trainer now
+
+
+async def test_steps_link_and_documents_by_case_are_saved(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    form = edit_form(await open_form(admin_client), **{
+        "official_url": "https://dichvucong.gov.vn/p/khai-sinh", "steps": "Nộp hồ sơ\n\nNhận kết quả",
+        "documents": '[{"name": "Tờ khai đăng ký khai sinh", "form": "Mẫu TP/HT-2020-KS.1"},'
+                     ' {"name": "Văn bản ủy quyền", "case": "Người được ủy quyền đi đăng ký"}]'})
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=form, allow_redirects=False)
+    assert response.status == 302, await response.text()
+    with db() as session:
+        procedure = repository.get_procedure(session, CODE)
+        assert procedure.official_url == "https://dichvucong.gov.vn/p/khai-sinh"
+        assert procedure.steps == ["Nộp hồ sơ", "Nhận kết quả"]
+        assert [(d.name, d.case, d.kind) for d in procedure.documents] == [
+            ("Tờ khai đăng ký khai sinh", "", "submit"),
+            ("Văn bản ủy quyền", "Người được ủy quyền đi đăng ký", "submit")]
+
+
+async def test_a_form_without_documents_leaves_them_as_they_are(admin_client, db):
+    with db() as session:
+        before = len(repository.get_procedure(session, CODE).documents)
+    await sign_in(admin_client, "an.editor")
+    form = edit_form(await open_form(admin_client), **{"channel-0-time_value": "2"})
+    assert (await admin_client.post(f"/admin/procedures/{CODE}", data=form, allow_redirects=False)).status == 302
+    with db() as session:
+        assert len(repository.get_procedure(session, CODE).documents) == before > 0
+
+
+async def test_a_vocabulary_entry_is_removed_and_audited(admin_client, db):
+    with db() as session, session.begin():
+        repository.upsert_vocabulary(session, "lấy vợ", "kết hôn", actor="test")
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get("/admin/vocabulary")).text()
+    assert "lấy vợ" in html
+    response = await admin_client.post("/admin/vocabulary/delete", allow_redirects=False,
+                                       data={"csrf_token": token_in(html), "phrase": "lấy vợ"})
+    assert response.status == 302
+    with db() as session:
+        assert repository.vocabulary(session) == {}
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "vocabulary.delete")).scalar_one()
+        assert entry.actor == "an.editor" and entry.before == {"phrase": "lấy vợ", "term": "kết hôn"}
