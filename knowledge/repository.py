@@ -4,6 +4,8 @@ callers wrap writes in `with session.begin():`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from typing import Iterable
 
@@ -349,3 +351,54 @@ def get_office(session: Session, ward_code: int | None) -> Office | None:
     """The service point of a ward, or the city's own when `ward_code` is None."""
     condition = Office.ward_code.is_(None) if ward_code is None else Office.ward_code == int(ward_code)
     return session.execute(sa.select(Office).where(condition).order_by(Office.id).limit(1)).scalar_one_or_none()
+
+
+OFFICE_FIELDS = ("name", "address", "hours", "phone", "url")
+
+
+def list_offices(session: Session) -> list[tuple[Office, str]]:
+    """Every service point with the name of its ward ("" for the city's), the city's first, then by ward name."""
+    rows = session.execute(
+        sa.select(Office, Ward.name).outerjoin(Ward, Office.ward_code == Ward.code)
+        .order_by(Office.ward_code.is_not(None), Ward.name, Office.id)
+    ).all()
+    return [(office, ward_name or "") for office, ward_name in rows]
+
+
+def get_office_by_id(session: Session, office_id: int) -> Office | None:
+    return session.get(Office, office_id)
+
+
+def office_version(office: Office) -> str:
+    """What an office form carries back: a digest of the values it was opened with (offices have no timestamp)."""
+    values = json.dumps([getattr(office, name) for name in OFFICE_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(values.encode("utf-8")).hexdigest()[:32]
+
+
+def edit_office(session: Session, office_id: int, changes: dict, actor: str, version: str) -> bool:
+    """Staff change an office's name, address, hours, phone or link, opened at `version`; audited. False when
+    nothing changed. Raises LookupError, ValueError (no name), StaleEdit when someone saved it meanwhile (the
+    check is the UPDATE's own condition on the values the form was opened with)."""
+    office = get_office_by_id(session, office_id)
+    if office is None:
+        raise LookupError(office_id)
+    if version != office_version(office):
+        raise StaleEdit(office_id)
+    before = {name: getattr(office, name) for name in OFFICE_FIELDS}
+    after = {**before, **{k: " ".join(str(v).split()) for k, v in changes.items() if k in OFFICE_FIELDS}}
+    if not after["name"]:
+        raise ValueError("name: required")
+    if after == before:
+        return False
+    claimed = session.execute(
+        sa.update(Office)
+        .where(Office.id == office_id, *(getattr(Office, k) == v for k, v in before.items()))
+        .values(**after)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StaleEdit(office_id)
+    session.expire(office)
+    session.add(AuditLog(actor=actor, action="office.update", target=f"office:{office_id}", before=before,
+                         after=after))
+    return True

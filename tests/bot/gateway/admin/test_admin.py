@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from bot.gateway.admin.app import create_admin_app
 from bot.gateway.app import create_app
 from knowledge import repository
-from knowledge.models import AuditLog, Vocabulary
+from knowledge.models import AuditLog, Office, Vocabulary, Ward
 
 from .conftest import PASSWORD, sign_in, token_in, version_in
 
 PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit",
-         "/admin/accounts"]
+         "/admin/accounts", "/admin/offices", "/admin/offices/1"]
 POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/vocabulary/delete", "/admin/logout",
-         "/admin/accounts", "/admin/accounts/an.editor"]
+         "/admin/accounts", "/admin/accounts/an.editor", "/admin/offices/1"]
 CODE = "1.001193"
 
 
@@ -384,3 +384,60 @@ async def test_a_vocabulary_entry_is_removed_and_audited(admin_client, db):
         assert repository.vocabulary(session) == {}
         entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "vocabulary.delete")).scalar_one()
         assert entry.actor == "an.editor" and entry.before == {"phrase": "lấy vợ", "term": "kết hôn"}
+
+
+# --- offices ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def office(db) -> int:
+    with db() as session, session.begin():
+        session.add(Ward(code=19786, name="Phường Thuận Hóa", division_type="phường", old_names=["Phường Phú Hội"]))
+        session.flush()
+        office = Office(ward_code=19786, name="Bộ phận một cửa phường Thuận Hóa", address="", hours="", phone="")
+        session.add(office)
+        session.flush()
+        return office.id
+
+
+def office_form(html: str, **values) -> dict:
+    return {"csrf_token": token_in(html), "version": version_in(html), "name": "Bộ phận một cửa phường Thuận Hóa",
+            "address": "", "hours": "", "phone": "", "url": "", **values}
+
+
+async def test_an_office_is_found_edited_and_audited(admin_client, db, office):
+    await sign_in(admin_client, "an.editor")
+    assert "Phường Thuận Hóa" in await (await admin_client.get("/admin/offices?q=thuan+hoa")).text()
+    html = await (await admin_client.get(f"/admin/offices/{office}")).text()
+    response = await admin_client.post(f"/admin/offices/{office}", allow_redirects=False, data=office_form(
+        html, address="Số 1 Lê Lợi", hours="Thứ Hai đến Thứ Sáu, 7:30–17:00", phone="0234 3822 123"))
+    assert response.status == 302
+    assert "Đã lưu" in await (await admin_client.get(response.headers["Location"])).text()
+    with db() as session:
+        stored = session.get(Office, office)
+        assert (stored.address, stored.phone) == ("Số 1 Lê Lợi", "0234 3822 123")
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "office.update")).scalar_one()
+        assert entry.actor == "an.editor" and entry.before["address"] == "" and entry.after["address"] == "Số 1 Lê Lợi"
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"name": " "}, "Cần nhập tên nơi tiếp nhận"),
+    ({"phone": "gọi tôi"}, "Số điện thoại chỉ gồm chữ số"),
+    ({"url": "http://hue.gov.vn"}, "phải là một địa chỉ https://"),
+])
+async def test_office_values_are_checked(admin_client, db, office, values, message):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get(f"/admin/offices/{office}")).text()
+    response = await admin_client.post(f"/admin/offices/{office}", data=office_form(html, **values))
+    assert response.status == 400 and message in await response.text()
+
+
+async def test_a_stale_office_edit_is_refused(admin_client, db, office):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get(f"/admin/offices/{office}")).text()
+    first = await admin_client.post(f"/admin/offices/{office}", allow_redirects=False,
+                                    data=office_form(html, phone="0234 111 111"))
+    assert first.status == 302
+    second = await admin_client.post(f"/admin/offices/{office}", data=office_form(html, phone="0234 222 222"))
+    assert second.status == 409 and "Chưa lưu" in await second.text()
+    with db() as session:
+        assert session.get(Office, office).phone == "0234 111 111"
