@@ -14,6 +14,7 @@ or `verify: true`, a mark that staff still have to check it (stored as an empty 
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.models import Guide, GuideStep
+from knowledge.models import AuditLog, Guide, GuideStep
 from knowledge.text import fold, words
 
 LANGUAGES = ("vi", "en")
@@ -172,6 +173,88 @@ def seed_guides(session: Session, folder: Path, actor: str) -> dict[str, int]:
             status = "guides_" + upsert_guide(session, record, actor)
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+# ---------------------------------------------------------------- staff edits
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class StaleGuide(Exception):
+    """The guide changed since the editor opened it: the save is refused."""
+
+
+def guide_version(guide: Guide) -> str:
+    return guide.updated_at.isoformat(timespec="microseconds") if guide.updated_at else ""
+
+
+def guide_text_errors(texts: Iterable[str]) -> list[str]:
+    """Placeholders a step text may not use ({x} not in PLACEHOLDERS), and braces that do not parse."""
+    errors = []
+    for text in texts:
+        try:
+            unknown = sorted(placeholders_in(text) - PLACEHOLDERS)
+        except ValueError:
+            errors.append(f"braces that do not pair up in: {text[:60]!r}")
+            continue
+        errors += [f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})" for name in unknown]
+    return errors
+
+
+def edit_guide(session: Session, guide_id: int, changes: dict, actor: str, version: str) -> bool:
+    """Staff change a guide's title, summary and its steps' title, body, help and source (same steps, same order),
+    opened at `version`; audited with the state before and after; False when nothing changed. A source left
+    empty marks the step "to be verified". Raises LookupError, ValueError (a bad placeholder, a step count that
+    differs), StaleGuide when it was saved meanwhile (one conditional UPDATE)."""
+    guide = session.execute(
+        sa.select(Guide).options(selectinload(Guide.steps)).where(Guide.id == guide_id)
+    ).scalar_one_or_none()
+    if guide is None:
+        raise LookupError(guide_id)
+    if version != guide_version(guide):
+        raise StaleGuide(guide_id)
+    before = _guide_state(guide)
+    steps = changes.get("steps", before["steps"])
+    if len(steps) != len(guide.steps):
+        raise ValueError("the steps of a guide are edited in place: same number, same order")
+    after = {**before, **{k: changes[k] for k in ("title", "summary") if k in changes},
+             "steps": [{**old, **{k: new[k] for k in ("title", "body", "help", "source") if k in new}}
+                       for old, new in zip(before["steps"], steps)]}
+    if not after["title"].strip() or any(not step["title"].strip() for step in after["steps"]):
+        raise ValueError("a guide and each of its steps need a title")
+    errors = guide_text_errors([after["title"], after["summary"],
+                                *(step[k] for step in after["steps"] for k in ("title", "body", "help"))])
+    if errors:
+        raise ValueError("; ".join(errors))
+    if after == before:
+        return False
+    now = _now()
+    claimed = session.execute(
+        sa.update(Guide).where(Guide.id == guide.id, Guide.updated_at == guide.updated_at)
+        .values(updated_at=now, updated_by=actor).execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StaleGuide(guide_id)
+    guide.title, guide.summary = after["title"], after["summary"]
+    for step, new in zip(guide.steps, after["steps"]):
+        step.title, step.body, step.help, step.source = new["title"], new["body"], new["help"], new["source"]
+    guide.updated_at, guide.updated_by = now, actor
+    session.add(AuditLog(actor=actor, action="guide.update", target=f"guide:{guide.slug}:{guide.language}",
+                         before=before, after=after))
+    return True
+
+
+def list_guides(session: Session) -> list[Guide]:
+    """Every guide in every language, steps loaded, by slug then language."""
+    statement = sa.select(Guide).options(selectinload(Guide.steps)).order_by(Guide.slug, Guide.language)
+    return list(session.execute(statement).scalars())
+
+
+def get_guide_by_id(session: Session, guide_id: int) -> Guide | None:
+    return session.execute(
+        sa.select(Guide).options(selectinload(Guide.steps)).where(Guide.id == guide_id)
+    ).scalar_one_or_none()
 
 
 # ---------------------------------------------------------------- reading

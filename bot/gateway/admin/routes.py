@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.gateway.admin.views import accounts, audit, login, offices, procedures, vocabulary
+from bot.gateway.admin.views import accounts, audit, guides, login, offices, procedures, vocabulary
 
 
 def setup_admin_routes(app: web.Application) -> None:
@@ -20,6 +20,9 @@ def setup_admin_routes(app: web.Application) -> None:
     app.router.add_get("/offices", offices.office_list, name="admin_offices")
     app.router.add_get("/offices/{office_id}", offices.office_form, name="admin_office")
     app.router.add_post("/offices/{office_id}", offices.office_save, name="admin_office_save")
+    app.router.add_get("/guides", guides.guide_list, name="admin_guides")
+    app.router.add_get("/guides/{guide_id}", guides.guide_form, name="admin_guide")
+    app.router.add_post("/guides/{guide_id}", guides.guide_save, name="admin_guide_save")
     app.router.add_get("/audit", audit.audit_list, name="admin_audit")
     app.router.add_get("/accounts", accounts.account_list, name="admin_accounts")
     app.router.add_post("/accounts", accounts.account_create, name="admin_account_create")

@@ -9,15 +9,16 @@ import sqlalchemy as sa
 
 from bot.gateway.admin.app import create_admin_app
 from bot.gateway.app import create_app
-from knowledge import repository
+from knowledge import guides, repository
+from knowledge.seed import SEED_DIR
 from knowledge.models import AuditLog, Office, Vocabulary, Ward
 
 from .conftest import PASSWORD, sign_in, token_in, version_in
 
 PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit",
-         "/admin/accounts", "/admin/offices", "/admin/offices/1"]
+         "/admin/accounts", "/admin/offices", "/admin/offices/1", "/admin/guides", "/admin/guides/1"]
 POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/vocabulary/delete", "/admin/logout",
-         "/admin/accounts", "/admin/accounts/an.editor", "/admin/offices/1"]
+         "/admin/accounts", "/admin/accounts/an.editor", "/admin/offices/1", "/admin/guides/1"]
 CODE = "1.001193"
 
 
@@ -441,3 +442,68 @@ async def test_a_stale_office_edit_is_refused(admin_client, db, office):
     assert second.status == 409 and "Chưa lưu" in await second.text()
     with db() as session:
         assert session.get(Office, office).phone == "0234 111 111"
+
+
+# --- guides -------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def coach(db) -> int:
+    """The project's own guides; the id of the coach's Vietnamese guide."""
+    with db() as session, session.begin():
+        guides.seed_guides(session, SEED_DIR / "guides", actor="seed")
+    with db() as session:
+        return guides.get_guide(session, guides.COACH_SLUG, "vi").id
+
+
+def guide_form(html: str, guide, **changes) -> dict:
+    form = {"csrf_token": token_in(html), "version": version_in(html), "title": guide.title, "summary": guide.summary}
+    for i, step in enumerate(guide.steps):
+        form.update({f"step-{i}-{k}": getattr(step, k) for k in ("title", "body", "help", "source")})
+    form.update(changes)
+    return form
+
+
+async def test_a_guide_step_is_edited_audited_and_kept_by_the_seed(admin_client, db, coach):
+    await sign_in(admin_client, "an.editor")
+    assert "Hướng dẫn" in await (await admin_client.get("/admin/guides")).text()
+    html = await (await admin_client.get(f"/admin/guides/{coach}")).text()
+    with db() as session:
+        guide = guides.get_guide_by_id(session, coach)
+    body = "Mở {portal_url}, đăng nhập bằng VNeID mức 2 và tìm “{procedure_name}”."
+    response = await admin_client.post(f"/admin/guides/{coach}", allow_redirects=False,
+                                       data=guide_form(html, guide, **{"step-0-body": body}))
+    assert response.status == 302, await response.text()
+    with db() as session, session.begin():
+        assert guides.get_guide(session, guides.COACH_SLUG, "vi").steps[0].body == body
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "guide.update")).scalar_one()
+        assert entry.actor == "an.editor" and entry.after["steps"][0]["body"] == body
+        assert entry.before["steps"][0]["body"] != body
+        assert guides.seed_guides(session, SEED_DIR / "guides", actor="seed").get("guides_kept", 0) >= 1
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"step-0-body": "Nộp tại {ten_co_quan}"}, "unknown placeholder {ten_co_quan}"),
+    ({"step-0-body": "Nộp tại {agency"}, "braces that do not pair up"),
+    ({"step-1-title": " "}, "need a title"),
+])
+async def test_guide_texts_are_checked(admin_client, db, coach, changes, message):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get(f"/admin/guides/{coach}")).text()
+    with db() as session:
+        guide = guides.get_guide_by_id(session, coach)
+    response = await admin_client.post(f"/admin/guides/{coach}", data=guide_form(html, guide, **changes))
+    assert response.status == 400 and message in await response.text()
+
+
+async def test_a_stale_guide_edit_is_refused(admin_client, db, coach):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get(f"/admin/guides/{coach}")).text()
+    with db() as session:
+        guide = guides.get_guide_by_id(session, coach)
+    first = await admin_client.post(f"/admin/guides/{coach}", allow_redirects=False,
+                                    data=guide_form(html, guide, **{"step-0-help": "Gọi 1022."}))
+    assert first.status == 302
+    second = await admin_client.post(f"/admin/guides/{coach}", data=guide_form(html, guide, **{"step-0-help": "x"}))
+    assert second.status == 409
+    with db() as session:
+        assert guides.get_guide_by_id(session, coach).steps[0].help == "Gọi 1022."
