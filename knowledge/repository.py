@@ -183,6 +183,36 @@ def edit_procedure(session: Session, code: str, changes: dict, actor: str, versi
     return upsert_procedure(session, record, actor=actor, mark_edited=True)
 
 
+def create_procedure(session: Session, record: dict, actor: str) -> None:
+    """A new procedure from staff (at least code, name, level); audited. Raises InvalidRecord, also when the
+    code is taken."""
+    errors = validate_record(record)
+    if not errors and get_procedure(session, str(record["code"]).strip()) is not None:
+        errors = [f"code: {str(record['code']).strip()} already exists (a code is unique)"]
+    if errors:
+        raise InvalidRecord(record.get("code") if isinstance(record, dict) else None, errors)
+    upsert_procedure(session, record, actor=actor, mark_edited=True)
+
+
+def delete_procedure(session: Session, code: str, actor: str, version: str) -> None:
+    """Remove a procedure with its documents and channels, opened at `version`; audited with the whole record
+    before. Raises LookupError, StaleEdit."""
+    procedure = get_procedure(session, code)
+    if procedure is None:
+        raise LookupError(code)
+    if version != procedure_version(procedure):
+        raise StaleEdit(code)
+    before = procedure_to_record(procedure)
+    claimed = session.execute(
+        sa.delete(Procedure).where(Procedure.id == procedure.id, Procedure.updated_at == procedure.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StaleEdit(code)
+    session.expunge(procedure)
+    _audit(session, actor, "procedure.delete", before["code"], before, None)
+
+
 def find_procedures(
     session: Session,
     text: str = "",

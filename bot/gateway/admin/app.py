@@ -39,6 +39,7 @@ ROLES_BY_ROUTE = {
     "admin_accounts": ("admin",),
     "admin_account_create": ("admin",),
     "admin_account_update": ("admin",),
+    "admin_procedure_delete": ("admin",),
 }
 EDITING_ROLES = ("admin", "editor")
 

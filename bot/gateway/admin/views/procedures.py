@@ -42,7 +42,7 @@ async def procedure_list(request: web.Request) -> web.Response:
         )
         fields = repository.procedure_fields(db)
     context = {"procedures": found[:LIST_LIMIT], "total": len(found), "limit": LIST_LIMIT, "filters": filters,
-               "fields": fields, "levels": LEVELS}
+               "fields": fields, "levels": LEVELS, "deleted": query.get("deleted", "")}
     return aiohttp_jinja2.render_template("procedures.html", request, context)
 
 
@@ -88,3 +88,38 @@ async def procedure_save(request: web.Request) -> web.Response:
     except repository.InvalidRecord as error:
         return _render(request, procedure, values, [texts["invalid"], *error.errors], status=400)
     raise web.HTTPFound(request.app.router["admin_procedure"].url_for(code=code).with_query(saved="1"))
+
+
+async def procedure_new(request: web.Request) -> web.Response:
+    return aiohttp_jinja2.render_template("procedure_new.html", request, {
+        "values": {"code": "", "name": "", "level": "ward", "field": ""}, "levels": LEVELS, "errors": [], "notice": ""})
+
+
+async def procedure_create(request: web.Request) -> web.Response:
+    form = await request.post()
+    texts = request.config_dict[MESSAGES].page("admin", "vi")
+    values = {name: " ".join(str(form.get(name) or "").split()) for name in ("code", "name", "level", "field")}
+    try:
+        with request.config_dict[DB_SESSIONS]() as db, db.begin():
+            repository.create_procedure(db, values, actor=request[STAFF].username)
+    except repository.InvalidRecord as error:
+        context = {"values": values, "levels": LEVELS, "errors": [texts["invalid"], *error.errors], "notice": ""}
+        return aiohttp_jinja2.render_template("procedure_new.html", request, context, status=400)
+    raise web.HTTPFound(request.app.router["admin_procedure"].url_for(code=values["code"]).with_query(saved="1"))
+
+
+async def procedure_delete(request: web.Request) -> web.Response:
+    form = await request.post()
+    texts = request.config_dict[MESSAGES].page("admin", "vi")
+    sessions = request.config_dict[DB_SESSIONS]
+    code = request.match_info["code"]
+    try:
+        with sessions() as db, db.begin():
+            repository.delete_procedure(db, code, request[STAFF].username, str(form.get("version") or ""))
+    except LookupError:
+        raise web.HTTPNotFound(text=f"No procedure {code}.\n") from None
+    except repository.StaleEdit:
+        with sessions() as db:
+            current = _load(db, code)
+        return _render(request, current, procedure_form_values(current), [texts["stale_delete"]], status=409)
+    raise web.HTTPFound(request.app.router["admin_procedures"].url_for().with_query(deleted=code))

@@ -16,9 +16,11 @@ from knowledge.models import AuditLog, Office, Vocabulary, Ward
 from .conftest import PASSWORD, sign_in, token_in, version_in
 
 PAGES = ["/admin/", "/admin/procedures", "/admin/procedures/1.001193", "/admin/vocabulary", "/admin/audit",
-         "/admin/accounts", "/admin/offices", "/admin/offices/1", "/admin/guides", "/admin/guides/1"]
+         "/admin/accounts", "/admin/offices", "/admin/offices/1", "/admin/guides", "/admin/guides/1",
+         "/admin/procedures/new"]
 POSTS = ["/admin/procedures/1.001193", "/admin/vocabulary", "/admin/vocabulary/delete", "/admin/logout",
-         "/admin/accounts", "/admin/accounts/an.editor", "/admin/offices/1", "/admin/guides/1"]
+         "/admin/accounts", "/admin/accounts/an.editor", "/admin/offices/1", "/admin/guides/1",
+         "/admin/procedures/new", "/admin/procedures/1.001193/delete"]
 CODE = "1.001193"
 
 
@@ -507,3 +509,53 @@ async def test_a_stale_guide_edit_is_refused(admin_client, db, coach):
     assert second.status == 409
     with db() as session:
         assert guides.get_guide_by_id(session, coach).steps[0].help == "Gọi 1022."
+
+
+# --- creating and deleting procedures -----------------------------------------------------------------------
+
+async def test_an_editor_creates_a_procedure_with_a_unique_code(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    html = await (await admin_client.get("/admin/procedures/new")).text()
+    form = {"csrf_token": token_in(html), "code": "9.000001", "name": "Thủ tục thử", "level": "city", "field": "Thử"}
+    response = await admin_client.post("/admin/procedures/new", data=form, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"].startswith("/admin/procedures/9.000001")
+    taken = await admin_client.post("/admin/procedures/new", data={**form, "code": CODE})
+    assert taken.status == 400 and "already exists" in await taken.text()
+    unnamed = await admin_client.post("/admin/procedures/new", data={**form, "code": "9.000002", "name": ""})
+    assert unnamed.status == 400 and "name: required" in await unnamed.text()
+    with db() as session:
+        assert repository.get_procedure(session, "9.000001").updated_by == "an.editor"
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.target == "procedure:9.000001")).scalar_one()
+        assert entry.action == "procedure.create" and entry.actor == "an.editor"
+
+
+async def test_only_an_admin_deletes_a_procedure_and_it_is_audited(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    html = await open_form(admin_client)
+    assert "Xóa 1.001193" not in html
+    form = {"csrf_token": token_in(html), "version": version_in(html)}
+    assert (await admin_client.post(f"/admin/procedures/{CODE}/delete", data=form)).status == 403
+    await sign_in(admin_client, "an.admin")
+    html = await open_form(admin_client)
+    assert "Xóa 1.001193" in html
+    response = await admin_client.post(f"/admin/procedures/{CODE}/delete", allow_redirects=False,
+                                       data={"csrf_token": token_in(html), "version": version_in(html)})
+    assert response.status == 302
+    assert "Đã xóa thủ tục 1.001193" in await (await admin_client.get(response.headers["Location"])).text()
+    with db() as session:
+        assert repository.get_procedure(session, CODE) is None
+        entry = session.execute(sa.select(AuditLog).where(AuditLog.action == "procedure.delete")).scalar_one()
+        assert entry.actor == "an.admin" and entry.before["code"] == CODE and entry.after is None
+
+
+async def test_a_stale_delete_is_refused(admin_client, db):
+    await sign_in(admin_client, "an.admin")
+    html = await open_form(admin_client)
+    saved = await admin_client.post(f"/admin/procedures/{CODE}", allow_redirects=False,
+                                    data=edit_form(html, **{"channel-0-time_value": "2"}))
+    assert saved.status == 302
+    response = await admin_client.post(f"/admin/procedures/{CODE}/delete",
+                                       data={"csrf_token": token_in(html), "version": version_in(html)})
+    assert response.status == 409 and "Chưa xóa" in await response.text()
+    with db() as session:
+        assert repository.get_procedure(session, CODE) is not None
