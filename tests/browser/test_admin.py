@@ -1,5 +1,5 @@
 """The staff admin in a real browser (issue 12): a clerk signs in, changes a fee, and the bot's next answer in
-the chat gives the new fee, with no retraining and no restart.
+the chat gives the new fee, with no retraining and no restart; axe-core finds nothing serious on the pages.
 
 A stack of its own (gateway 17300, Rasa 17305, actions 17355) with SESSION_SECRET set and one editor account;
 the browser and what the tests need: conftest.py.
@@ -16,7 +16,7 @@ from bot.stack import Stack, isolated_settings, prepare_knowledge
 from knowledge import users
 from knowledge.db import make_engine, make_session_factory
 
-from .conftest import MODEL
+from .conftest import AXE, MODEL
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +47,19 @@ def admin_stack(browser_ready, tmp_path_factory):
             running.stop()
 
 
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A/AA and best practice)."""
+    if not page.evaluate("() => !!window.axe"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    results = page.evaluate(
+        """async () => { const r = await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"""
+    )
+    return [finding for finding in results if finding["impact"] in ("serious", "critical")]
+
+
 def ask(page, text: str) -> str:
     before = page.locator(".message.bot").count()
     page.locator("#hue-input").fill(text)
@@ -62,10 +75,12 @@ def test_a_clerk_changes_a_fee_and_the_bot_gives_it(page, admin_stack):
     assert "45.000" not in ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
 
     page.goto(f"{GATEWAY}/admin/procedures/{CODE}")
+    assert axe_violations(page) == []  # the sign-in page
     page.get_by_label("Tên đăng nhập").fill(USERNAME)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("heading", name="Thủ tục đăng ký khai sinh").wait_for()
+    assert axe_violations(page) == []  # the edit form
     channels = page.locator("fieldset").count()
     assert channels >= 1
     for i in range(channels):
@@ -75,6 +90,8 @@ def test_a_clerk_changes_a_fee_and_the_bot_gives_it(page, admin_stack):
     page.get_by_label("Đã kiểm tra (ghi ngày hôm nay và tên bạn)").check()
     page.get_by_role("button", name="Lưu").click()
     page.get_by_role("status").filter(has_text="Đã lưu").wait_for()
+    page.goto(f"{GATEWAY}/admin/procedures?q=khai+sinh")
+    assert axe_violations(page) == []  # the list with its filters
 
     page.goto(f"{GATEWAY}/chat")
     page.locator("#hue-input").wait_for(state="visible")
