@@ -9,7 +9,7 @@ import re
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from knowledge.models import Procedure
+from knowledge.models import CHANNEL_KINDS, Procedure
 from knowledge.records import DOCUMENT_FIELDS
 
 # "50.000", "50 000", "50,000" (VND have no decimals) → 50000.
@@ -107,7 +107,13 @@ def procedure_changes(
                 updated["fees"] = fees
             else:
                 errors.append(texts["fees_not_list"].format(**label))
-        channels.append(updated)
+        if not form.get(f"channel-{position}-remove"):
+            channels.append(updated)
+    new_kind = str(form.get("new_channel") or "")
+    if new_kind in CHANNEL_KINDS:
+        channels.append({"kind": new_kind, "fees": []})  # its time and fee are filled in after the save
+    elif new_kind:
+        errors.append(texts["bad_channel"])
     changes: dict = {"aliases": aliases, "channels": channels}
     if "steps" in form:
         changes["steps"] = steps

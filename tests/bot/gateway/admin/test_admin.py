@@ -559,3 +559,15 @@ async def test_a_stale_delete_is_refused(admin_client, db):
     assert response.status == 409 and "Chưa xóa" in await response.text()
     with db() as session:
         assert repository.get_procedure(session, CODE) is not None
+
+
+async def test_a_channel_is_removed_and_another_added(admin_client, db):
+    await sign_in(admin_client, "an.editor")
+    form = edit_form(await open_form(admin_client), **{"channel-1-remove": "1", "new_channel": "post"})
+    assert (await admin_client.post(f"/admin/procedures/{CODE}", data=form, allow_redirects=False)).status == 302
+    with db() as session:
+        kinds = [c.kind for c in repository.get_procedure(session, CODE).channels]
+    assert kinds == ["online", "in_person", "post"]
+    bad = edit_form(await open_form(admin_client), new_channel="fax")
+    response = await admin_client.post(f"/admin/procedures/{CODE}", data=bad)
+    assert response.status == 400 and "online, in_person hoặc post" in await response.text()
