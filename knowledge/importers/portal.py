@@ -44,7 +44,7 @@ _SECTION_TITLE = re.compile(
 _NOTES = re.compile(r"^[\s*\-–+•(]*lưu ý", re.IGNORECASE)
 # A paper that applies only in a situation: "Trường hợp …", "Nếu …", "Đối với …".
 _CONDITIONAL = re.compile(r"^[\s*\-–+•(]*(trường hợp|nếu|đối với)\b", re.IGNORECASE)
-_CONDITIONAL_ANYWHERE = re.compile(r"\b(trong trường hợp|trường hợp|nếu)\b", re.IGNORECASE)
+_CONDITIONAL_ANYWHERE = re.compile(r"\b(trong trường hợp|trường hợp|nếu|đối với)\b", re.IGNORECASE)
 _FORM = re.compile(r"\b[Mm]ẫu(?:\s+số)?\s*[:.]?\s*([A-ZĐ]{0,6}\s?\d{1,3}[a-z]?(?:[/.-][A-ZĐ0-9a-z]{1,12})*)")
 _CASE_LEAD = re.compile(r"^[\s*\-–+•(]+|[\s:;,.)]+$")
 
@@ -93,9 +93,13 @@ def _paper_key(name: str) -> str:
 
 
 def _order(paper: dict) -> tuple[bool, bool]:
-    """Forms first, then papers that do not mention a situation, then those that do."""
-    return (not (paper["form"] or paper["name"].lower().startswith(("tờ khai", "đơn"))),
-            bool(_CONDITIONAL_ANYWHERE.search(paper["name"])))
+    """Application forms first ("Tờ khai …", "Đơn …"), then papers that do not mention a situation, then those
+    that do ("… trong trường hợp …": a vehicle used as a home comes after the papers of an ordinary home)."""
+    head = re.split(r"(?<=[.;])\s", paper["name"], maxsplit=1)[0]  # its first sentence says what it is,
+    head = re.sub(r"\([^)]*\)", " ", head)  # outside its asides ("Tờ khai … (nếu nộp trực tiếp)")
+    conditional = bool(_CONDITIONAL_ANYWHERE.search(head))
+    application = paper["name"].lower().startswith(("tờ khai", "đơn", "phiếu"))
+    return (not application or conditional, conditional)
 
 
 def parse_documents(cases: Iterable[dict]) -> tuple[list[dict], list[str]]:

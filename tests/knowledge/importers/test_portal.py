@@ -75,3 +75,12 @@ def test_real_records_parse_without_showing_free_where_a_fee_is_named():
                     if fee["valid_until"] and fee["valid_until"] < TODAY.isoformat():
                         assert channel["fee_amount"] != fee["amount"] or fee["amount"] is None, record["code"]
     assert seen > 4000
+
+
+def test_within_a_case_a_paper_for_a_special_situation_comes_after_the_ordinary_ones():
+    cases = [{"name": "Đăng ký vào chỗ ở thuộc quyền sở hữu của mình", "profileComponents": [
+        {"name": "Văn bản xác nhận về phương tiện (theo Mẫu số 01) trong trường hợp phương tiện không phải đăng ký",
+         "originalQty": 1},
+        {"name": "Giấy tờ chứng minh chỗ ở hợp pháp", "originalQty": 1}]}]
+    documents, _ = parse_documents(cases)
+    assert [d["name"].split()[0] for d in documents] == ["Giấy", "Văn"]
