@@ -70,6 +70,10 @@ class Settings:
     max_message_chars: int = 1000
     # Largest request body the gateway reads, in bytes (bigger bodies get 413).
     max_request_bytes: int = 16 * 1024
+    # Largest file staff may upload to the admin's "Nhập dữ liệu" page, in bytes (only that page; 413 above).
+    admin_upload_max_bytes: int = 50 * 1024 * 1024
+    # Where uploaded catalogue files are kept (random names) between preview and apply.
+    upload_dir: str = str(VAR_DIR / "uploads")
     # Seconds the gateway waits for Rasa before answering 503.
     rasa_timeout_seconds: int = 30
     # Slow clients (bot.gateway.connections): a new connection's first request headers, and any request's body,
@@ -128,6 +132,8 @@ class Settings:
             gateway_port=_int("GATEWAY_PORT", base.gateway_port),
             max_message_chars=_int("MAX_MESSAGE_CHARS", base.max_message_chars),
             max_request_bytes=_int("MAX_REQUEST_BYTES", base.max_request_bytes),
+            admin_upload_max_bytes=_int("ADMIN_UPLOAD_MAX_BYTES", base.admin_upload_max_bytes),
+            upload_dir=env("UPLOAD_DIR") or base.upload_dir,
             rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
             request_read_timeout_seconds=_float("REQUEST_READ_TIMEOUT_SECONDS", base.request_read_timeout_seconds),
             keepalive_timeout_seconds=_float("KEEPALIVE_TIMEOUT_SECONDS", base.keepalive_timeout_seconds),

@@ -58,7 +58,8 @@ def _conflicts(existing: Procedure | None, record: dict, overwrite: bool) -> lis
             if name in RECORD_FIELDS and current.get(name) != incoming.get(name)]
 
 
-def _upsert_batch(session_factory, batch: list[dict], report: ImportReport, overwrite_edited: bool) -> None:
+def _upsert_batch(session_factory, batch: list[dict], report: ImportReport, overwrite_edited: bool,
+                  actor: str = ACTOR) -> None:
     with session_factory() as session, session.begin():
         codes = [record["code"] for record in batch]
         existing = {proc.code: proc for proc in session.execute(
@@ -73,7 +74,7 @@ def _upsert_batch(session_factory, batch: list[dict], report: ImportReport, over
             payload = {k: v for k, v in record.items() if k not in KEEP_ON_IMPORT}
             if stored is None or not stored.usage:
                 payload["usage"] = record.get("usage") or 0
-            outcomes.append(upsert_procedure(session, payload, actor=ACTOR, overwrite_edited=overwrite_edited))
+            outcomes.append(upsert_procedure(session, payload, actor=actor, overwrite_edited=overwrite_edited))
     for outcome in outcomes:
         report.count(str(outcome))
     if kept:
@@ -108,8 +109,10 @@ def parse_file(path: str | Path, report: ImportReport, usage: dict[str, int]) ->
 
 
 def import_file(session_factory, path: str | Path, overwrite_edited: bool = False,
-                progress: Callable[[str], None] | None = None, usage: dict[str, int] | None = None) -> ImportReport:
+                progress: Callable[[str], None] | None = None, usage: dict[str, int] | None = None,
+                actor: str = ACTOR) -> ImportReport:
     """Parse ``path`` (either format) and upsert every procedure; one transaction per batch of ``BATCH_SIZE``.
+    ``actor`` is who the audit log names (the signed-in user for an admin upload).
 
     A batch that fails is retried record by record so one bad record does not sink the others."""
     started = time.perf_counter()
@@ -118,11 +121,11 @@ def import_file(session_factory, path: str | Path, overwrite_edited: bool = Fals
     for start in range(0, len(pending), BATCH_SIZE):
         batch = pending[start:start + BATCH_SIZE]
         try:
-            _upsert_batch(session_factory, batch, report, overwrite_edited)
+            _upsert_batch(session_factory, batch, report, overwrite_edited, actor)
         except Exception:  # noqa: BLE001 - isolate the failing record(s) below
             for record in batch:
                 try:
-                    _upsert_batch(session_factory, [record], report, overwrite_edited)
+                    _upsert_batch(session_factory, [record], report, overwrite_edited, actor)
                 except Exception as error:  # noqa: BLE001 - reported, not fatal
                     report.failed[record["code"]] = f"{type(error).__name__}: {error}"
         if progress is not None:

@@ -17,10 +17,10 @@ from aiohttp import web
 from aiohttp_session import get_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from bot.gateway.admin.keys import STAFF, THROTTLE
+from bot.gateway.admin.keys import IMPORT_JOBS, IMPORT_TASKS, STAFF, THROTTLE
 from bot.gateway.admin.routes import setup_admin_routes
 from bot.gateway.admin.throttle import LoginThrottle
-from bot.gateway.keys import DB_SESSIONS
+from bot.gateway.keys import DB_SESSIONS, SETTINGS
 from knowledge import users
 from knowledge.settings import Settings
 
@@ -32,6 +32,8 @@ SESSION_SECONDS = 8 * 60 * 60
 COOKIE_NAME = "hue_admin"
 # Forms may carry a procedure with many channels and fees: more than the chat API's limit.
 MAX_FORM_BYTES = 512 * 1024
+# The upload of "Nhập dữ liệu" has its own limit, ADMIN_UPLOAD_MAX_BYTES (a catalogue file is tens of MB).
+UPLOAD_ROUTES = {"admin_import_upload"}
 # Pages by who may open them; every other admin page is for admins and editors (not trainers).
 PUBLIC_ROUTES = {"admin_login", "admin_login_post"}
 ROLES_BY_ROUTE = {
@@ -66,12 +68,21 @@ def create_admin_app(settings: Settings) -> web.Application:
     )
     app = web.Application(middlewares=[larger_forms, session_middleware(storage), require_staff, require_csrf])
     app[THROTTLE] = LoginThrottle()
+    app[IMPORT_JOBS] = {}
+    app[IMPORT_TASKS] = set()
+    app.on_cleanup.append(cancel_imports)
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined,
         context_processors=[staff_context],
     )
     setup_admin_routes(app)
     return app
+
+
+async def cancel_imports(app: web.Application) -> None:
+    """Imports still running when the gateway stops are cancelled (their batches already written stay)."""
+    for task in list(app[IMPORT_TASKS]):
+        task.cancel()
 
 
 async def admin_unavailable(request: web.Request) -> web.Response:
@@ -95,7 +106,10 @@ async def larger_forms(request: web.Request, handler) -> web.StreamResponse:
     """Admin forms may be larger than the chat API allows. Outermost, so that every later middleware and the
     view share this one request (the session lives on it)."""
     if request.method == "POST":
-        request = request.clone(client_max_size=MAX_FORM_BYTES)
+        if request.match_info.route.name in UPLOAD_ROUTES:
+            request = request.clone(client_max_size=request.config_dict[SETTINGS].admin_upload_max_bytes)
+        else:
+            request = request.clone(client_max_size=MAX_FORM_BYTES)
     return await handler(request)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.gateway.admin.views import accounts, audit, guides, login, offices, procedures, vocabulary
+from bot.gateway.admin.views import accounts, audit, guides, imports, login, offices, procedures, vocabulary
 
 
 def setup_admin_routes(app: web.Application) -> None:
@@ -26,6 +26,11 @@ def setup_admin_routes(app: web.Application) -> None:
     app.router.add_get("/guides", guides.guide_list, name="admin_guides")
     app.router.add_get("/guides/{guide_id}", guides.guide_form, name="admin_guide")
     app.router.add_post("/guides/{guide_id}", guides.guide_save, name="admin_guide_save")
+    app.router.add_get("/import", imports.import_page, name="admin_import")
+    app.router.add_post("/import", imports.import_upload, name="admin_import_upload")
+    app.router.add_post("/import/apply", imports.import_apply, name="admin_import_apply")
+    app.router.add_get("/import/{job}", imports.import_job, name="admin_import_job")
+    app.router.add_get("/import/{job}/status", imports.import_job_status, name="admin_import_status")
     app.router.add_get("/audit", audit.audit_list, name="admin_audit")
     app.router.add_get("/accounts", accounts.account_list, name="admin_accounts")
     app.router.add_post("/accounts", accounts.account_create, name="admin_account_create")
