@@ -24,6 +24,17 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}: {value!r} is not true or false")
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value not in (None, "") else default
@@ -74,6 +85,8 @@ class Settings:
     admin_upload_max_bytes: int = 50 * 1024 * 1024
     # Where uploaded catalogue files are kept (random names) between preview and apply.
     upload_dir: str = str(VAR_DIR / "uploads")
+    # The admin's "Cập nhật tên thủ tục cho mô hình" button (lookup tables, `rasa train`, model swap); false: off.
+    admin_retrain_enabled: bool = True
     # Seconds the gateway waits for Rasa before answering 503.
     rasa_timeout_seconds: int = 30
     # Slow clients (bot.gateway.connections): a new connection's first request headers, and any request's body,
@@ -134,6 +147,7 @@ class Settings:
             max_request_bytes=_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             admin_upload_max_bytes=_int("ADMIN_UPLOAD_MAX_BYTES", base.admin_upload_max_bytes),
             upload_dir=env("UPLOAD_DIR") or base.upload_dir,
+            admin_retrain_enabled=_bool("ADMIN_RETRAIN_ENABLED", base.admin_retrain_enabled),
             rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", base.rasa_timeout_seconds),
             request_read_timeout_seconds=_float("REQUEST_READ_TIMEOUT_SECONDS", base.request_read_timeout_seconds),
             keepalive_timeout_seconds=_float("KEEPALIVE_TIMEOUT_SECONDS", base.keepalive_timeout_seconds),

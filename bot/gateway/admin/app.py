@@ -17,12 +17,14 @@ from aiohttp import web
 from aiohttp_session import get_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from bot.gateway.admin.keys import IMPORT_JOBS, IMPORT_TASKS, STAFF, THROTTLE
+from bot.gateway.admin.keys import (IMPORT_JOBS, IMPORT_TASKS, RETRAIN_COMMAND, RETRAIN_JOBS, RETRAIN_ROOT,
+                                    RETRAIN_TASKS, STAFF, THROTTLE)
 from bot.gateway.admin.routes import setup_admin_routes
 from bot.gateway.admin.throttle import LoginThrottle
+from bot.gateway.admin.views.retrain import default_command
 from bot.gateway.keys import DB_SESSIONS, SETTINGS
 from knowledge import users
-from knowledge.settings import Settings
+from knowledge.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ ROLES_BY_ROUTE = {
     "admin_account_create": ("admin",),
     "admin_account_update": ("admin",),
     "admin_procedure_delete": ("admin",),
+    "admin_retrain": ("admin",),
+    "admin_retrain_start": ("admin",),
+    "admin_retrain_job": ("admin",),
+    "admin_retrain_status": ("admin",),
 }
 EDITING_ROLES = ("admin", "editor")
 
@@ -70,6 +76,10 @@ def create_admin_app(settings: Settings) -> web.Application:
     app[THROTTLE] = LoginThrottle()
     app[IMPORT_JOBS] = {}
     app[IMPORT_TASKS] = set()
+    app[RETRAIN_JOBS] = {}
+    app[RETRAIN_TASKS] = set()
+    app[RETRAIN_COMMAND] = default_command()
+    app[RETRAIN_ROOT] = PROJECT_ROOT
     app.on_cleanup.append(cancel_imports)
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -80,8 +90,9 @@ def create_admin_app(settings: Settings) -> web.Application:
 
 
 async def cancel_imports(app: web.Application) -> None:
-    """Imports still running when the gateway stops are cancelled (their batches already written stay)."""
-    for task in list(app[IMPORT_TASKS]):
+    """Imports and retraining still running when the gateway stops are cancelled (an import's batches already
+    written stay; a training is killed and the running model stays)."""
+    for task in [*app[IMPORT_TASKS], *app[RETRAIN_TASKS]]:
         task.cancel()
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.gateway.admin.views import accounts, audit, guides, imports, login, offices, procedures, vocabulary
+from bot.gateway.admin.views import (accounts, audit, guides, imports, login, offices, procedures, retrain,
+                                     vocabulary)
 
 
 def setup_admin_routes(app: web.Application) -> None:
@@ -31,6 +32,10 @@ def setup_admin_routes(app: web.Application) -> None:
     app.router.add_post("/import/apply", imports.import_apply, name="admin_import_apply")
     app.router.add_get("/import/{job}", imports.import_job, name="admin_import_job")
     app.router.add_get("/import/{job}/status", imports.import_job_status, name="admin_import_status")
+    app.router.add_get("/retrain", retrain.retrain_page, name="admin_retrain")
+    app.router.add_post("/retrain", retrain.retrain_start, name="admin_retrain_start")
+    app.router.add_get("/retrain/{job}", retrain.retrain_job, name="admin_retrain_job")
+    app.router.add_get("/retrain/{job}/status", retrain.retrain_job_status, name="admin_retrain_status")
     app.router.add_get("/audit", audit.audit_list, name="admin_audit")
     app.router.add_get("/accounts", accounts.account_list, name="admin_accounts")
     app.router.add_post("/accounts", accounts.account_create, name="admin_account_create")

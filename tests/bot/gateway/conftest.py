@@ -27,6 +27,9 @@ class FakeRasa:
     # Tracker events by Rasa sender id (GET /conversations/{sender}/tracker), and who asked, with which token.
     trackers: dict[str, list] = field(default_factory=dict)
     tracker_reads: list[tuple[str, str | None]] = field(default_factory=list)
+    # PUT /model calls (the admin's model swap): (JSON body, ?token=); model_status is what they get.
+    model_puts: list[tuple[dict, str | None]] = field(default_factory=list)
+    model_status: int = 204
     replies: list | None = None  # None: echo the message back with one button
     status: int = 200
     delay: float = 0.0
@@ -36,6 +39,7 @@ class FakeRasa:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_get("/conversations/{sender}/tracker", self.tracker)
+        app.router.add_put("/model", self.replace_model)
         app.router.add_get("/", self.hello)
         app.router.add_get("/health", self.health)
         return app
@@ -65,6 +69,12 @@ class FakeRasa:
         if self.status != 200:
             return web.Response(status=self.status, text="boom")
         return web.json_response({"sender_id": sender, "events": self.trackers.get(sender, [])})
+
+    async def replace_model(self, request: web.Request) -> web.Response:
+        self.model_puts.append((await request.json(), request.query.get("token")))
+        if self.model_status >= 300:
+            return web.json_response({"message": "cannot load"}, status=self.model_status)
+        return web.Response(status=self.model_status)
 
     async def hello(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")

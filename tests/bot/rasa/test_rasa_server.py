@@ -142,6 +142,9 @@ class _Request:
         ("POST", "/model/parse", "s3cret", None),
         ("GET", "/conversations/web-abc/tracker", "s3cret", None),
         ("GET", "/status", "s3cret", None),
+        ("PUT", "/model", "s3cret", None),  # the admin's retraining swaps the model
+        ("PUT", "/model", None, 401),
+        ("PUT", "/model", "wrong", 401),
         ("POST", "/webhooks/rest/webhook", None, 401),  # Rasa itself would not check the channel
         ("POST", "/model/parse", None, 401),
         ("GET", "/conversations/web-abc/tracker", "wrong", 401),
@@ -151,7 +154,6 @@ class _Request:
         ("POST", "/conversations/web-abc/messages", "s3cret", 404),
         ("POST", "/conversations/web-abc/execute", "s3cret", 404),
         ("POST", "/model/train", "s3cret", 404),
-        ("PUT", "/model", "s3cret", 404),
         ("DELETE", "/model", "s3cret", 404),
         ("GET", "/domain", "s3cret", 404),
         ("GET", "/conversations/a/b/tracker", "s3cret", 404),
