@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from actions.base import KnowledgeAction, Outcome, Reply, choose_among, contact_variables, language
 from actions.kb import KnowledgeBase
-from actions.procedure_answers import ActionAnswerOverview, unanswered
+from actions.procedure_answers import answer_resolution, unanswered
 from actions.resolve import asked_parts, message_text, resolve
 
 
@@ -23,7 +23,7 @@ class ActionFallback(KnowledgeAction):
     def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
         resolution = resolve(tracker, kb.index(session), use_focus=False)
         if resolution.code:
-            return ActionAnswerOverview().respond(kb, session, tracker)
+            return answer_resolution("overview", resolution, kb, session, tracker)
         if resolution.candidates:
             return [choose_among(resolution.candidates, language(tracker))], []
         out_of_scope = tracker.latest_message.get("intent", {}).get("name") == "out_of_scope"

@@ -81,33 +81,34 @@ class ProcedureAnswer(KnowledgeAction):
         """The replies for this kind of answer about `procedure`."""
 
     def respond(self, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
-        resolution = resolve(tracker, kb.index(session))
-        kind = self.kind
-        pending = pending_from_last_turn(tracker)
-        if kind == "overview" and pending in ANSWERS and resolution.source in ("entity", "message"):
-            kind = pending  # "lệ phí?" → "which procedure?" → "khai sinh": answer the fee
-        if resolution.code:
-            parts = [k for k in asked_parts(message_text(tracker)) if k in ANSWERS]
-            kinds = parts if kind == "overview" and parts else [kind] + [k for k in parts if k != kind]
-            replies, events = [], []
-            for part in kinds:
-                part_replies, part_events = answer_outcome(part, resolution.code, session, kb.settings, tracker)
-                replies += part_replies
-                events += [e for e in part_events if e not in events]
-            procedure = repository.get_procedure(session, resolution.code)
-            verdict = yes_or_no(kinds[0], procedure) if is_yes_no(message_text(tracker)) else None
-            if verdict is not None:
-                replies.insert(0, Reply("utter_yes_no", {"answer": fmt.label(f"yes_no.{verdict}", language(tracker))}))
-            if resolution.assumed:
-                procedure = repository.get_procedure(session, resolution.code)
-                if procedure is not None:
-                    replies.insert(0, Reply("utter_assumed_procedure", {"procedure_name": procedure.name}))
-            return replies, events
-        if resolution.candidates:
-            return [choose_among(resolution.candidates, language(tracker))], [SlotSet("pending_info", kind)]
-        if resolution.named_by:  # they named something the catalogue does not have
-            return unanswered(kb, session, tracker, resolution), []
-        return [Reply("utter_ask_which_procedure")], [SlotSet("pending_info", kind)]
+        return answer_resolution(self.kind, resolve(tracker, kb.index(session)), kb, session, tracker)
+
+
+def answer_resolution(kind: str, resolution, kb: KnowledgeBase, session: Session, tracker: Tracker) -> Outcome:
+    """The turn's answer once the procedure is resolved (shared with action_fallback): every asked part, yes or
+    no first, the assumed procedure named; or the choices; or "I don't know"; or which procedure?"""
+    pending = pending_from_last_turn(tracker)
+    if kind == "overview" and pending in ANSWERS and resolution.source in ("entity", "message"):
+        kind = pending  # "lệ phí?" → "which procedure?" → "khai sinh": answer the fee
+    if resolution.code:
+        text = message_text(tracker)
+        parts = [k for k in asked_parts(text) if k in ANSWERS]
+        kinds = parts if kind == "overview" and parts else [kind] + [k for k in parts if k != kind]
+        procedure = repository.get_procedure(session, resolution.code)
+        if procedure is None:
+            return [not_found(kb.settings)], []
+        replies, events = answers_about(kinds, procedure, session, kb.settings, tracker)
+        verdict = yes_or_no(kinds[0], procedure) if is_yes_no(text) else None
+        if verdict is not None:
+            replies.insert(0, Reply("utter_yes_no", {"answer": fmt.label(f"yes_no.{verdict}", language(tracker))}))
+        if resolution.assumed:
+            replies.insert(0, Reply("utter_assumed_procedure", {"procedure_name": procedure.name}))
+        return replies, events
+    if resolution.candidates:
+        return [choose_among(resolution.candidates, language(tracker))], [SlotSet("pending_info", kind)]
+    if resolution.named_by:  # they named something the catalogue does not have
+        return unanswered(kb, session, tracker, resolution), []
+    return [Reply("utter_ask_which_procedure")], [SlotSet("pending_info", kind)]
 
 
 def unanswered(kb: KnowledgeBase, session: Session, tracker: Tracker, resolution) -> List[Reply]:
@@ -136,16 +137,25 @@ def yes_or_no(kind: str, procedure: Procedure | None) -> str | None:
 
 
 def answer_outcome(kind: str, code: str, session: Session, settings: Settings, tracker: Tracker) -> Outcome:
-    """Replies and events for answer `kind` about procedure `code` (shared with choose and fallback)."""
+    """Replies and events for answer `kind` about procedure `code` (shared with choose and the coach)."""
     procedure = repository.get_procedure(session, code)
     if procedure is None:
         return [not_found(settings)], []
+    return answers_about([kind], procedure, session, settings, tracker)
+
+
+def answers_about(kinds: List[str], procedure: Procedure, session: Session, settings: Settings,
+                  tracker: Tracker) -> Outcome:
+    """The answers of `kinds` about `procedure`, in order; the "city does not handle it" note once, after them."""
     context = AnswerContext(session, settings, tracker, language(tracker))
-    replies = ANSWERS[kind]().replies(procedure, context)
-    if kind != "where" and receiving_places(procedure).outside:  # no office in Huế receives the file
+    replies: List[Reply] = []
+    for kind in kinds:
+        replies += ANSWERS[kind]().replies(procedure, context)
+    if any(kind != "where" for kind in kinds) and receiving_places(procedure).outside:  # no office in Huế receives it
         handled_by = fmt.handled_by(procedure, context.language)
         replies.append(Reply("utter_not_city_level", {**context.basics(procedure), "handled_by": handled_by}))
-    return replies, focus_events(tracker, code) + context.events
+    events = focus_events(tracker, procedure.code)
+    return replies, events + [e for e in context.events if e not in events]
 
 
 class ActionAnswerOverview(ProcedureAnswer):
