@@ -169,7 +169,7 @@ def main() -> None:
             sys.exit("RASA_TOKEN is not set: start the stack with `make run` (python -m bot.stack), which "
                      "generates it and passes it to Rasa and the gateway.")
         require_token(token)
-        arguments += ["--auth-token", token]
+        arguments.append(f"--auth-token={token}")  # one argument: a token may start with "-"
     apply()
     install_log_redaction()
     from rasa.__main__ import main as rasa_main
